@@ -1,0 +1,106 @@
+"""The ``icj-graph`` command line: build, validate, serve, query, examples.
+
+Exit codes: 0 ok; 1 refused (the message on stderr, no traceback); 2 usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from icj_graph.errors import IcjGraphError, ValidationFailed
+from icj_graph.settings import Settings
+
+app = typer.Typer(
+    help="The icj-graph knowledge graph: build it, check it, serve it, query it.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+SourceOpt = Annotated[
+    Path | None, typer.Option("--source", help="Folder with ontology/, data/, shapes/.")
+]
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="Store path (default: setting store_path).")
+]
+
+
+def _settings(source: Path | None = None, store: Path | None = None, **more: object) -> Settings:
+    values = {k: v for k, v in {"source_dir": source, "store_path": store, **more}.items() if v is not None}
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def validate(source: SourceOpt = None) -> None:
+    """Parse and validate ontology/ and data/ against shapes/; exit 1 on any violation."""
+    from icj_graph.build import check
+
+    settings = _settings(source)
+    quads, violations = check(settings.source_dir)
+    if violations:
+        raise ValidationFailed(violations)
+    typer.echo(f"valid: {len(quads)} triples, no SHACL violations")
+
+
+@app.command()
+def build(source: SourceOpt = None, store: StoreOpt = None) -> None:
+    """Build the store: parse, validate, infer, write; the last good store stays if this fails."""
+    from icj_graph.build import build as run_build
+
+    report = run_build(_settings(source, store), progress=_say)
+    typer.echo(
+        f"built {report.info.triples} triples (version {report.info.version}, "
+        f"{report.info.content_hash}) at {report.path}"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None, typer.Option(help="Query worker processes (default: the cores).")
+    ] = None,
+    source: SourceOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Serve the SPARQL endpoint (building the store first if there is none)."""
+    import uvicorn
+
+    from icj_graph.build import build as run_build
+    from icj_graph.store import INFO_FILE
+    from icj_graph.web.app import create_app
+
+    settings = _settings(source, store, workers=workers)
+    if not (settings.store_path / INFO_FILE).is_file():
+        _say(f"no store at {settings.store_path}: building it first")
+        run_build(settings, progress=_say)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    """Run the CLI, turning icj-graph errors into a message and exit code 1."""
+    try:
+        app(standalone_mode=False)
+    except IcjGraphError as err:
+        _say(f"error: {err.message}")
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        sys.exit(130)
+    except Exception as err:  # noqa: BLE001 - click's usage errors and anything unexpected
+        import click
+
+        if isinstance(err, click.exceptions.UsageError):
+            err.show()
+            sys.exit(2)
+        if isinstance(err, click.exceptions.Exit):
+            sys.exit(err.exit_code)
+        raise

@@ -1,0 +1,71 @@
+"""Settings, read once from the environment (prefix ``ICJ_GRAPH_``) and passed down."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+class Settings(BaseSettings):
+    """Every knob of icj-graph; each is an environment variable ``ICJ_GRAPH_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="ICJ_GRAPH_", frozen=True)
+
+    source_dir: Path = Field(
+        default=Path("."),
+        description="Folder holding ontology/, data/ and shapes/ (the repository root).",
+    )
+    store_path: Path = Field(
+        default=Path("var/store"),
+        description="Where `build` writes the store and `serve` reads it (a link to the "
+        "current build; earlier builds stay beside it until replaced).",
+    )
+    in_memory: bool = Field(
+        default=True,
+        description="Serve from an in-memory copy of the store (fastest; needs RAM for the "
+        "data in each query worker). False opens the on-disk store read-only.",
+    )
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        description="Query worker processes; each runs one query at a time and is killed "
+        "when its query times out. Defaults to the number of cores.",
+    )
+    query_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a query may run before its worker is killed and the client "
+        "gets 503.",
+    )
+    max_query_bytes: int = Field(
+        default=100_000,
+        ge=100,
+        description="Longest SPARQL query accepted, in bytes (longer: 413).",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000,
+        ge=1_000,
+        description="Largest request body accepted, in bytes (larger: 413).",
+    )
+    max_nesting_depth: int = Field(
+        default=200,
+        ge=8,
+        description="Deepest nesting of { } ( ) [ ] accepted in a query (deeper: 400); "
+        "guards the engine, which crashes on very deep nesting.",
+    )
+    allow_service: bool = Field(
+        default=False,
+        description="Allow SPARQL SERVICE federation (only to service_allowlist endpoints).",
+    )
+    service_allowlist: list[str] = Field(
+        default_factory=list,
+        description="Endpoint IRIs SERVICE may call when allow_service is on.",
+    )
+    base_url: str | None = Field(
+        default=None,
+        description="Public base URL the service answers on (e.g. https://example.org/); "
+        "default: the host of each request. Entity IRIs stay canonical in the data.",
+    )
+

@@ -1,0 +1,149 @@
+"""Query policy, checked before any query reaches the engine.
+
+The engine executes SERVICE calls, crashes on very deep nesting and has no cancel (see
+DEPENDENCY-NOTES), so every query is scanned first: size, nesting depth, the query form
+(updates are refused), and SERVICE (off unless allowed, and then only to listed endpoints).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from icj_graph.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    QuerySyntaxError,
+    ServiceRefused,
+    UpdateRefused,
+)
+from icj_graph.settings import Settings
+
+QueryForm = Literal["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_WORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "ADD", "MOVE", "COPY", "WITH"}
+)
+
+# Strings, IRIs and comments first, so nothing inside them counts as a keyword or a bracket.
+_TOKEN = re.compile(
+    r"""(?P<skip>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+          |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|\#[^\n]*)
+      |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+      |(?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
+      |(?P<name>[A-Za-z_\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*:?[\w.\-:%\\\u00b7\u00c0-\uffff]*|:[\w.\-:%\\]*)
+      |(?P<open>[{(\[])|(?P<close>[})\]])""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """A checked query and the dataset it runs over."""
+
+    text: str
+    form: QueryForm
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    service_iris: tuple[str, ...] = field(default=())
+
+
+def check_query(
+    text: str,
+    settings: Settings,
+    *,
+    default_graphs: tuple[str, ...] = (),
+    named_graphs: tuple[str, ...] = (),
+) -> QueryJob:
+    """Scan a query against the policy; return it as a job or raise a RequestError.
+
+    >>> check_query("PREFIX ex: <http://e/> SELECT * { ?s ex:p ?o }", Settings()).form
+    'SELECT'
+    >>> check_query("INSERT DATA { <a> <b> <c> }", Settings())
+    Traceback (most recent call last):
+    ...
+    icj_graph.errors.UpdateRefused: This SPARQL endpoint is read-only: ...
+    """
+    if "\x00" in text:
+        raise BadRequest("The query contains a NUL character.")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > settings.max_query_bytes:
+        raise PayloadTooLarge("The query", settings.max_query_bytes, "ICJ_GRAPH_MAX_QUERY_BYTES")
+    form: QueryForm | None = None
+    depth = 0
+    services: list[str] = []
+    expect_service_target = False
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        token = match.group()
+        if kind == "open":
+            depth += 1
+            if depth > settings.max_nesting_depth:
+                raise BadRequest(
+                    f"The query nests deeper than {settings.max_nesting_depth} levels of "
+                    "brackets (setting ICJ_GRAPH_MAX_NESTING_DEPTH)."
+                )
+        elif kind == "close":
+            depth -= 1
+        if expect_service_target:
+            if not (kind == "name" and token.upper() == "SILENT"):
+                services.append(_service_target(kind, token))
+                expect_service_target = False
+            continue
+        if kind != "name" or ":" in token:
+            continue
+        word = token.upper()
+        if word == "SERVICE":
+            expect_service_target = True
+        elif form is None and word in QUERY_FORMS:
+            form = word  # type: ignore[assignment]
+        elif form is None and word in UPDATE_WORDS:
+            raise UpdateRefused()
+    if form is None:
+        raise QuerySyntaxError("expected SELECT, CONSTRUCT, ASK or DESCRIBE after the prologue.")
+    _check_services(services, settings)
+    return QueryJob(text, form, default_graphs, named_graphs, tuple(services))
+
+
+def _service_target(kind: str | None, token: str) -> str:
+    if kind == "iri":
+        return token[1:-1]
+    raise ServiceRefused(
+        "SERVICE needs a full endpoint IRI in angle brackets here; variables and prefixed "
+        "names are refused."
+    )
+
+
+def _check_services(services: list[str], settings: Settings) -> None:
+    if not services:
+        return
+    if not settings.allow_service:
+        raise ServiceRefused(
+            "SERVICE (federated query) is off on this endpoint: it would make the server fetch "
+            "other URLs (setting ICJ_GRAPH_ALLOW_SERVICE)."
+        )
+    refused = [iri for iri in services if iri not in settings.service_allowlist]
+    if refused:
+        raise ServiceRefused(
+            f"SERVICE <{refused[0]}> is not on the allow-list (setting "
+            "ICJ_GRAPH_SERVICE_ALLOWLIST)."
+        )
+
+
+_POSITION = re.compile(r"at (?:line )?(\d+):(\d+)")
+
+
+def syntax_error(message: str) -> QuerySyntaxError:
+    """Turn the engine's parser message into a QuerySyntaxError with its position.
+
+    >>> err = syntax_error("error at 2:9: expected one of LATERAL, SERVICE, [_]")
+    >>> (err.line, err.column, err.message)
+    (2, 9, 'Malformed SPARQL query: line 2, column 9: expected one of LATERAL, SERVICE, [_]')
+    """
+    found = _POSITION.search(message)
+    if not found:
+        return QuerySyntaxError(message)
+    line, column = int(found.group(1)), int(found.group(2))
+    reason = message[found.end() :].lstrip(": ")
+    return QuerySyntaxError(f"line {line}, column {column}: {reason}", line=line, column=column)

@@ -1,0 +1,103 @@
+"""The built store on disk: where it lives, what it holds, and opening it read-only.
+
+A build is a folder ``<store_path>.builds/<id>/`` holding ``oxigraph/`` (the RocksDB store),
+``dataset.nq`` (every quad, for loading into memory) and ``build.json`` (``BuildInfo``).
+``store_path`` is a symbolic link to the current build, replaced atomically by ``publish``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from pyoxigraph import Quad, RdfFormat, Store, serialize
+
+from icj_graph.errors import StoreUnavailable
+
+KEEP_BUILDS = 3
+DATASET_FILE = "dataset.nq"
+INFO_FILE = "build.json"
+ROCKSDB_DIR = "oxigraph"
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What a build holds: its version, when it was made, and its size."""
+
+    version: str
+    content_hash: str
+    built_at: str
+    triples: int
+    graphs: dict[str, int] = field(default_factory=dict)
+    dataset_sha256: str = ""
+
+    @property
+    def etag(self) -> str:
+        """The entity tag of everything served from this build."""
+        return f'"{self.content_hash}"'
+
+
+def builds_dir(store_path: Path) -> Path:
+    """The folder holding the builds that `store_path` links to."""
+    return store_path.with_name(store_path.name + ".builds")
+
+
+def current_build(store_path: Path) -> Path:
+    """Return the folder of the current build; raise StoreUnavailable if there is none."""
+    target = store_path.resolve()
+    if not (target / INFO_FILE).is_file():
+        raise StoreUnavailable(
+            f"No built store at {store_path}: run `icj-graph build` first."
+        )
+    return target
+
+
+def read_build_info(build: Path) -> BuildInfo:
+    """Read the BuildInfo of a build folder."""
+    data = json.loads((build / INFO_FILE).read_text(encoding="utf-8"))
+    return BuildInfo(**data)
+
+
+def open_store(build: Path, *, in_memory: bool) -> Store:
+    """Open a build for reading: copied into memory, or the on-disk store read-only."""
+    try:
+        if not in_memory:
+            return Store.read_only(str(build / ROCKSDB_DIR))
+        store = Store()
+        store.bulk_load(path=build / DATASET_FILE, format=RdfFormat.N_QUADS)
+        return store
+    except OSError as err:
+        raise StoreUnavailable(f"The store at {build} cannot be opened: {err}") from None
+
+
+def write_build(staging: Path, quads: list[Quad]) -> str:
+    """Write quads into the new build folder `staging`; return the dump's SHA-256."""
+    staging.mkdir(parents=True)
+    disk = Store(str(staging / ROCKSDB_DIR))
+    disk.bulk_extend(quads)
+    disk.flush()
+    del disk
+    serialize(quads, staging / DATASET_FILE, format=RdfFormat.N_QUADS)
+    return hashlib.sha256((staging / DATASET_FILE).read_bytes()).hexdigest()
+
+
+def write_info(build: Path, info: BuildInfo) -> None:
+    """Record `info` in the build folder; a build without it is never served."""
+    (build / INFO_FILE).write_text(json.dumps(asdict(info), indent=2), encoding="utf-8")
+
+
+def publish(store_path: Path, build: Path) -> None:
+    """Point `store_path` at `build` atomically, then prune old builds."""
+    link_tmp = store_path.with_name(f".{store_path.name}.{os.getpid()}.link")
+    if store_path.exists() and not store_path.is_symlink():
+        raise StoreUnavailable(f"{store_path} exists and is not a link to a build: move it away.")
+    link_tmp.unlink(missing_ok=True)
+    link_tmp.symlink_to(os.path.relpath(build, store_path.parent))
+    os.replace(link_tmp, store_path)
+    old = sorted(p for p in builds_dir(store_path).iterdir() if p.is_dir() and p != build)
+    for stale in old[: max(0, len(old) - (KEEP_BUILDS - 1))]:
+        shutil.rmtree(stale, ignore_errors=True)

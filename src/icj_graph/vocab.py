@@ -1,0 +1,142 @@
+"""Names of the icj-graph ontology and the prefixes the project binds.
+
+``ICJ`` lists every class and property of ontology/icj.ttl as a pyoxigraph ``NamedNode``
+(generated from the ontology; ``tests/test_vocab.py`` fails when the two drift apart), so a typo
+is an AttributeError instead of a silent empty result.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+NS = "https://w3id.org/icj-graph/ontology#"
+ID = "https://w3id.org/icj-graph/id/"
+
+#: Prefixes used in ontology/, data/, shapes/, queries/ and offered to query writers.
+PREFIXES: dict[str, str] = {
+    "icj": NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "icjsh": "https://w3id.org/icj-graph/shapes#",
+    "wd": "http://www.wikidata.org/entity/",
+    "tribunal": ID + "tribunal/",
+    "instrument": ID + "legal-instrument/",
+    "provision": ID + "provision/",
+    "crime": ID + "crime/",
+    "person": ID + "person/",
+    "state": ID + "state/",
+    "situation": ID + "situation/",
+    "case": ID + "case/",
+    "charge": ID + "charge/",
+    "warrant": ID + "arrest-warrant/",
+    "custody": ID + "custody-event/",
+    "judgment": ID + "judgment/",
+    "sentence": ID + "sentence/",
+    "action": ID + "treaty-action/",
+    "outcome": ID + "outcome/",
+    "mode": ID + "mode-of-liability/",
+    "trigger": ID + "trigger-type/",
+    "sentencekind": ID + "sentence-kind/",
+    "scheme": ID + "concept-scheme/",
+}
+
+
+class ICJ:
+    """The classes and properties of ``icj:``."""
+
+    AcceptanceDeclaration = NamedNode(NS + "AcceptanceDeclaration")
+    Accession = NamedNode(NS + "Accession")
+    AdHocTribunal = NamedNode(NS + "AdHocTribunal")
+    Agreement = NamedNode(NS + "Agreement")
+    AppealJudgment = NamedNode(NS + "AppealJudgment")
+    Arrest = NamedNode(NS + "Arrest")
+    ArrestWarrant = NamedNode(NS + "ArrestWarrant")
+    Case = NamedNode(NS + "Case")
+    Charge = NamedNode(NS + "Charge")
+    Charter = NamedNode(NS + "Charter")
+    Crime = NamedNode(NS + "Crime")
+    CustodyEvent = NamedNode(NS + "CustodyEvent")
+    HybridCourt = NamedNode(NS + "HybridCourt")
+    InternationalMilitaryTribunal = NamedNode(NS + "InternationalMilitaryTribunal")
+    Judgment = NamedNode(NS + "Judgment")
+    LegalInstrument = NamedNode(NS + "LegalInstrument")
+    ModeOfLiability = NamedNode(NS + "ModeOfLiability")
+    NationalLaw = NamedNode(NS + "NationalLaw")
+    Outcome = NamedNode(NS + "Outcome")
+    PermanentInternationalCourt = NamedNode(NS + "PermanentInternationalCourt")
+    Person = NamedNode(NS + "Person")
+    Provision = NamedNode(NS + "Provision")
+    Ratification = NamedNode(NS + "Ratification")
+    ResidualMechanism = NamedNode(NS + "ResidualMechanism")
+    SecurityCouncilResolution = NamedNode(NS + "SecurityCouncilResolution")
+    Sentence = NamedNode(NS + "Sentence")
+    SentenceKind = NamedNode(NS + "SentenceKind")
+    Signature = NamedNode(NS + "Signature")
+    SentencingJudgment = NamedNode(NS + "SentencingJudgment")
+    Situation = NamedNode(NS + "Situation")
+    State = NamedNode(NS + "State")
+    Statute = NamedNode(NS + "Statute")
+    Transfer = NamedNode(NS + "Transfer")
+    Treaty = NamedNode(NS + "Treaty")
+    TreatyAction = NamedNode(NS + "TreatyAction")
+    TrialJudgment = NamedNode(NS + "TrialJudgment")
+    Tribunal = NamedNode(NS + "Tribunal")
+    TriggerType = NamedNode(NS + "TriggerType")
+    VoluntarySurrender = NamedNode(NS + "VoluntarySurrender")
+    Withdrawal = NamedNode(NS + "Withdrawal")
+    accused = NamedNode(NS + "accused")
+    adoptionDate = NamedNode(NS + "adoptionDate")
+    applicableLaw = NamedNode(NS + "applicableLaw")
+    case = NamedNode(NS + "case")
+    caseNumber = NamedNode(NS + "caseNumber")
+    closingDate = NamedNode(NS + "closingDate")
+    countNumber = NamedNode(NS + "countNumber")
+    crime = NamedNode(NS + "crime")
+    date = NamedNode(NS + "date")
+    decidedIn = NamedNode(NS + "decidedIn")
+    definedBy = NamedNode(NS + "definedBy")
+    defines = NamedNode(NS + "defines")
+    effectiveDate = NamedNode(NS + "effectiveDate")
+    entryIntoForceDate = NamedNode(NS + "entryIntoForceDate")
+    establishedBy = NamedNode(NS + "establishedBy")
+    foundingDate = NamedNode(NS + "foundingDate")
+    hasPart = NamedNode(NS + "hasPart")
+    imposedIn = NamedNode(NS + "imposedIn")
+    instrument = NamedNode(NS + "instrument")
+    investigationOpeningDate = NamedNode(NS + "investigationOpeningDate")
+    iso3166Alpha2 = NamedNode(NS + "iso3166Alpha2")
+    iso3166Alpha3 = NamedNode(NS + "iso3166Alpha3")
+    legalBasis = NamedNode(NS + "legalBasis")
+    modeOfLiability = NamedNode(NS + "modeOfLiability")
+    number = NamedNode(NS + "number")
+    outcome = NamedNode(NS + "outcome")
+    partOf = NamedNode(NS + "partOf")
+    person = NamedNode(NS + "person")
+    referringResolution = NamedNode(NS + "referringResolution")
+    referringState = NamedNode(NS + "referringState")
+    seat = NamedNode(NS + "seat")
+    sentenceKind = NamedNode(NS + "sentenceKind")
+    situation = NamedNode(NS + "situation")
+    situationNumber = NamedNode(NS + "situationNumber")
+    state = NamedNode(NS + "state")
+    subject = NamedNode(NS + "subject")
+    succeededBy = NamedNode(NS + "succeededBy")
+    succeeds = NamedNode(NS + "succeeds")
+    termYears = NamedNode(NS + "termYears")
+    territory = NamedNode(NS + "territory")
+    tribunal = NamedNode(NS + "tribunal")
+    triggerType = NamedNode(NS + "triggerType")
+    warrant = NamedNode(NS + "warrant")

@@ -1,0 +1,59 @@
+"""``create_app(settings)``: the FastAPI application and its lifespan (query workers)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from icj_graph.settings import Settings
+from icj_graph.store import current_build, read_build_info
+from icj_graph.web import endpoint, error_handlers
+from icj_graph.workers import StoreSpec, WorkerPool
+
+DESCRIPTION = (
+    "The open knowledge graph of international criminal justice: a read-only SPARQL 1.1 "
+    "endpoint over tribunals, instruments, crimes, persons, cases, charges, warrants, "
+    "judgments and sentences."
+)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app serving the store at settings.store_path (which must be built)."""
+    build = current_build(settings.store_path)
+    info = read_build_info(build)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = WorkerPool(
+            StoreSpec(build, settings.in_memory),
+            size=settings.workers,
+            timeout_s=settings.query_timeout_s,
+        )
+        await pool.start()
+        app.state.engine = pool
+        try:
+            yield
+        finally:
+            await pool.close()
+
+    app = FastAPI(
+        title="icj-graph",
+        description=DESCRIPTION,
+        version=info.version,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.build_info = info
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        allow_credentials=False,
+    )
+    error_handlers.install(app)
+    app.include_router(endpoint.router)
+    return app

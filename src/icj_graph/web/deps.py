@@ -1,0 +1,34 @@
+"""Typed dependencies of the handlers: the settings, the query engine and the build info."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from icj_graph.settings import Settings
+from icj_graph.store import BuildInfo
+from icj_graph.workers import WorkerPool
+
+
+def get_settings(request: Request) -> Settings:
+    """The app's settings."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> WorkerPool:
+    """The query engine serving this app."""
+    engine: WorkerPool = request.app.state.engine
+    return engine
+
+
+def get_build(request: Request) -> BuildInfo:
+    """The info of the build being served."""
+    info: BuildInfo = request.app.state.build_info
+    return info
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[WorkerPool, Depends(get_engine)]
+BuildDep = Annotated[BuildInfo, Depends(get_build)]

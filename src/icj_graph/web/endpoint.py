@@ -1,0 +1,147 @@
+"""``/sparql``: the SPARQL 1.1 Protocol query operation (GET, POST form, POST direct).
+
+Updates are refused (read-only). With no query, GET answers the service description.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response, StreamingResponse
+from pyoxigraph import serialize
+
+from icj_graph.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    UpdateRefused,
+)
+from icj_graph.formats import GRAPHS, Format, for_form, negotiate
+from icj_graph.metadata import SD_PREFIXES, service_description
+from icj_graph.sparql import check_query
+from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
+from icj_graph.workers import Task
+
+router = APIRouter(tags=["SPARQL"])
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "Query results, in the negotiated format.",
+        "content": {f.media_type: {} for f in for_form("SELECT") + GRAPHS},
+    },
+    400: {"description": "Malformed query or request."},
+    403: {"description": "Update, LOAD or SERVICE refused."},
+    406: {"description": "No acceptable result format; the body lists those offered."},
+    413: {"description": "Query or body over the limit."},
+    503: {"description": "Query timeout, or no store."},
+}
+
+
+@router.get("/sparql", responses=_RESPONSES, summary="Query (GET), or the service description")
+@router.get("/sparql/", include_in_schema=False)
+async def sparql_get(
+    request: Request, settings: SettingsDep, engine: EngineDep, build: BuildDep
+) -> Response:
+    """Run the query in ``query=``; with no query, return the SPARQL service description."""
+    params = list(request.query_params.multi_items())
+    if not _values(params, "query") and not _values(params, "update"):
+        return _describe_service(request, build, settings.allow_service)
+    return await _answer(request, params, settings, engine)
+
+
+@router.post("/sparql", responses=_RESPONSES, summary="Query (POST form or direct)")
+@router.post("/sparql/", include_in_schema=False)
+async def sparql_post(request: Request, settings: SettingsDep, engine: EngineDep) -> Response:
+    """Run a query sent as a form (``query=``) or directly (``application/sparql-query``)."""
+    media_type, charset = _content_type(request.headers.get("content-type", ""))
+    if media_type == "application/sparql-update":
+        raise UpdateRefused()
+    if media_type not in (FORM, DIRECT):
+        raise UnsupportedMediaType(
+            f"POST a query as {FORM} (query=...) or as {DIRECT}; got "
+            f"{media_type or 'no Content-Type'}."
+        )
+    if charset not in ("", "utf-8", "utf8"):
+        raise UnsupportedMediaType(f"The body must be UTF-8, not {charset}.")
+    body = await _read_body(request, settings.max_body_bytes)
+    params = list(request.query_params.multi_items())
+    if media_type == FORM:
+        params = [(k, v) for k, v in params if k == "format"] + _parse_form(body)
+    else:
+        params = [(k, v) for k, v in params if k != "query"] + [("query", body)]
+    return await _answer(request, params, settings, engine)
+
+
+async def _answer(
+    request: Request, params: list[tuple[str, str]], settings: SettingsDep, engine: EngineDep
+) -> Response:
+    if _values(params, "update"):
+        raise UpdateRefused()
+    queries = _values(params, "query")
+    if len(queries) != 1:
+        raise BadRequest(f"Send exactly one query parameter (got {len(queries)}).")
+    job = check_query(
+        queries[0],
+        settings,
+        default_graphs=tuple(_values(params, "default-graph-uri")),
+        named_graphs=tuple(_values(params, "named-graph-uri")),
+    )
+    fmt = negotiate(
+        for_form(job.form), request.headers.get("accept"), name=_first(params, "format")
+    )
+    task = Task(job.text, fmt.media_type, job.default_graphs, job.named_graphs)
+    stream = await engine.run(job, task)
+    return StreamingResponse(
+        aiter(stream), media_type=fmt.content_type, headers={"Vary": "Accept"}
+    )
+
+
+def _describe_service(request: Request, build: BuildDep, federation: bool) -> Response:
+    fmt: Format = negotiate(GRAPHS, request.headers.get("accept"))
+    endpoint = str(request.url.replace(query=""))
+    triples = service_description(endpoint, build, federation=federation)
+    return Response(
+        serialize(triples, format=fmt.engine, prefixes=SD_PREFIXES),  # type: ignore[arg-type]
+        media_type=fmt.content_type,
+        headers={"Vary": "Accept"},
+    )
+
+
+async def _read_body(request: Request, limit: int) -> str:
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise PayloadTooLarge("The request body", limit, "ICJ_GRAPH_MAX_BODY_BYTES")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BadRequest(f"The body is not valid UTF-8 (byte {err.start}).") from None
+
+
+def _parse_form(body: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(body, keep_blank_values=True, strict_parsing=False, errors="strict")
+    except UnicodeDecodeError:
+        raise BadRequest("The form body is not valid UTF-8 once percent-decoded.") from None
+
+
+def _content_type(header: str) -> tuple[str, str]:
+    media_type, _, rest = header.partition(";")
+    charset = ""
+    for param in rest.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media_type.strip().lower(), charset
+
+
+def _values(params: list[tuple[str, str]], key: str) -> list[str]:
+    return [v for k, v in params if k == key]
+
+
+def _first(params: list[tuple[str, str]], key: str) -> str | None:
+    found = _values(params, key)
+    return found[0] if found else None

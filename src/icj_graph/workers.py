@@ -1,0 +1,268 @@
+"""Killable query workers: each query runs in a worker process that can be killed at the timeout.
+
+pyoxigraph cannot cancel a running query, so a query that runs past ``query_timeout_s`` is
+stopped the only sure way: its worker process is killed and a fresh one takes its place. Each
+worker holds the store (in memory, or the on-disk store read-only), runs one query at a time
+and streams the serialized result back over a pipe in chunks, so large results are never held
+whole. The event loop never waits on the engine: pipe reads run on a small thread pool.
+
+Wire protocol, worker → parent, one message per ``send_bytes``: ``R`` ready; ``D`` + bytes (a
+chunk); ``Z`` (done); ``S`` + text (syntax error); ``F`` + text (failure).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import multiprocessing
+import time
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from icj_graph.errors import QueryFailed, QueryTimeout, StoreUnavailable
+from icj_graph.sparql import QueryJob, syntax_error
+
+CHUNK_BYTES = 64 * 1024
+START_TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """What a worker opens: a build folder, in memory or not."""
+
+    build: Path
+    in_memory: bool
+
+
+@dataclass(frozen=True)
+class Task:
+    """A job for one worker: the query, its dataset and the output format's name."""
+
+    text: str
+    media_type: str
+    default_graphs: tuple[str, ...]
+    named_graphs: tuple[str, ...]
+
+
+class QueryStream:
+    """A running query's output: the first chunk is already here; the rest streams."""
+
+    def __init__(self, first: bytes, rest: AsyncIterator[bytes]) -> None:
+        self.first = first
+        self._rest = rest
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        if self.first:
+            yield self.first
+        async for chunk in self._rest:
+            yield chunk
+
+    async def read_all(self) -> bytes:
+        """Collect the whole output (for small internal queries)."""
+        return b"".join([chunk async for chunk in self])
+
+
+class _Worker:
+    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+        self.process = process
+        self.conn = conn
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of worker processes; each query borrows one, and a timeout kills it."""
+
+    def __init__(self, spec: StoreSpec, *, size: int, timeout_s: float) -> None:
+        self.spec = spec
+        self.size = size
+        self.timeout_s = timeout_s
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="icj-pipe")
+        self._all: set[_Worker] = set()
+        self._closed = False
+
+    async def start(self) -> None:
+        """Start every worker and wait until each has opened the store."""
+        workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+        for worker in workers:
+            self._idle.put_nowait(worker)
+
+    async def close(self) -> None:
+        """Kill every worker."""
+        self._closed = True
+        for worker in list(self._all):
+            worker.kill()
+        self._all.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    async def run(self, job: QueryJob, task: Task) -> QueryStream:
+        """Run a task; return once its first chunk is in, raising its error if it failed."""
+        deadline = time.monotonic() + self.timeout_s
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout_s)
+        except TimeoutError:
+            raise QueryTimeout(self.timeout_s) from None
+        try:
+            worker.conn.send(task)
+            first = await self._receive(worker, deadline)
+        except _Reported as reported:  # the worker survived its query's error
+            self._idle.put_nowait(worker)
+            raise reported.error from None
+        except BaseException:
+            self._replace(worker)
+            raise
+        if first is None:  # finished with no output
+            self._idle.put_nowait(worker)
+            return QueryStream(b"", _empty())
+        return QueryStream(first, self._rest(worker, deadline))
+
+    async def _rest(self, worker: _Worker, deadline: float) -> AsyncIterator[bytes]:
+        finished = False
+        try:
+            while (chunk := await self._receive(worker, deadline)) is not None:
+                yield chunk
+            finished = True
+        except _Reported:  # failed mid-stream: the output ends short, the worker is fine
+            finished = True
+        except QueryTimeout:  # past the deadline mid-stream: the output ends short
+            pass
+        finally:
+            if finished:
+                self._idle.put_nowait(worker)
+            else:  # timed out or the client went away mid-stream: the worker may be busy
+                self._replace(worker)
+
+    async def _receive(self, worker: _Worker, deadline: float) -> bytes | None:
+        loop = asyncio.get_running_loop()
+        remaining = deadline - time.monotonic()
+        message = await loop.run_in_executor(self._threads, _recv, worker.conn, remaining)
+        if message is None:
+            raise QueryTimeout(self.timeout_s)
+        tag, body = message[:1], message[1:]
+        if tag == b"D":
+            return body
+        if tag == b"Z":
+            return None
+        text = body.decode("utf-8", "replace")
+        if tag == b"S":
+            raise _Reported(syntax_error(text))
+        raise _Reported(QueryFailed(f"The query failed while running: {text}"))
+
+    def _replace(self, worker: _Worker) -> None:
+        self._all.discard(worker)
+        worker.kill()
+        if not self._closed:
+            asyncio.get_running_loop().create_task(self._respawn())
+
+    async def _respawn(self) -> None:
+        with contextlib.suppress(StoreUnavailable):
+            self._idle.put_nowait(await self._spawn())
+
+    async def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(target=worker_main, args=(self.spec, child), daemon=True)
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self._all.add(worker)
+        ready = await asyncio.to_thread(_recv, parent, START_TIMEOUT_S)
+        if ready != b"R":
+            self._all.discard(worker)
+            worker.kill()
+            detail = (ready or b" no answer")[1:].decode("utf-8", "replace")
+            raise StoreUnavailable(f"A query worker could not open the store:{detail}")
+        return worker
+
+
+class _Reported(Exception):
+    """An error the worker reported about its query, and survived."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+async def _empty() -> AsyncIterator[bytes]:
+    return
+    yield  # pragma: no cover
+
+
+def _recv(conn: Connection, timeout_s: float) -> bytes | None:
+    try:
+        if timeout_s <= 0 or not conn.poll(timeout_s):
+            return None
+        return conn.recv_bytes()
+    except (EOFError, OSError):
+        return b"Fthe query worker died"
+
+
+# --- the worker process -------------------------------------------------------------------
+
+
+class _PipeWriter:
+    """A binary file-like object that sends what it is given in chunks."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.buffer = bytearray()
+
+    def write(self, data: Any) -> int:
+        self.buffer += data
+        if len(self.buffer) >= CHUNK_BYTES:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.conn.send_bytes(b"D" + bytes(self.buffer))
+            self.buffer.clear()
+
+
+def worker_main(spec: StoreSpec, conn: Connection) -> None:
+    """Open the store, then run tasks from `conn` until the pipe closes."""
+    from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+
+    from icj_graph.store import open_store
+
+    try:
+        store = open_store(spec.build, in_memory=spec.in_memory)
+    except Exception as err:  # reported to the parent, which refuses to start
+        conn.send_bytes(b"F" + str(err).encode())
+        return
+    conn.send_bytes(b"R")
+    while True:
+        try:
+            task: Task = conn.recv()
+        except (EOFError, OSError):
+            return
+        writer = _PipeWriter(conn)
+        try:
+            options: dict[str, Any] = {}
+            if task.default_graphs or task.named_graphs:
+                options["default_graph"] = [NamedNode(g) for g in task.default_graphs]
+                options["named_graphs"] = [NamedNode(g) for g in task.named_graphs] or None
+            else:
+                options["use_default_graph_as_union"] = True
+            result = store.query(task.text, **options)
+            if isinstance(result, QuerySolutions | QueryBoolean):
+                result.serialize(writer, QueryResultsFormat.from_media_type(task.media_type))
+            else:
+                result.serialize(writer, RdfFormat.from_media_type(task.media_type))
+            writer.flush()
+            conn.send_bytes(b"Z")
+        except SyntaxError as err:
+            conn.send_bytes(b"S" + str(err).encode())
+        except Exception as err:  # the engine's evaluation error, reported to the client
+            writer.buffer.clear()
+            conn.send_bytes(b"F" + str(err).encode())
