@@ -1,4 +1,4 @@
-"""Build: load → validate → infer → store, atomically (a failed build never touches the last good one)."""
+"""Build: load → validate → infer → store, atomically: a failed build leaves the last good one."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, Store
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from icj_graph.errors import ValidationFailed, Violation
 from icj_graph.infer import infer
@@ -88,4 +88,5 @@ def _content_hash(files: list[SourceFile]) -> str:
 
 
 def _ontology_version(quads: list[Quad]) -> str:
-    return next((q.object.value for q in quads if q.predicate == _VERSION_INFO), "0.0.0")
+    versions = (q.object for q in quads if q.predicate == _VERSION_INFO)
+    return next((v.value for v in versions if isinstance(v, Literal)), "0.0.0")

@@ -30,7 +30,11 @@ StoreOpt = Annotated[
 
 
 def _settings(source: Path | None = None, store: Path | None = None, **more: object) -> Settings:
-    values = {k: v for k, v in {"source_dir": source, "store_path": store, **more}.items() if v is not None}
+    values = {
+        k: v
+        for k, v in {"source_dir": source, "store_path": store, **more}.items()
+        if v is not None
+    }
     return Settings(**values)  # type: ignore[arg-type]
 
 
@@ -86,21 +90,38 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
+@app.command()
+def query(
+    text: Annotated[str, typer.Argument(help="A SPARQL query, a .rq file, or an example's name.")],
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format", help="json, xml, csv, tsv (SELECT/ASK); turtle, nt, jsonld, rdfxml."
+        ),
+    ] = "tsv",
+    store: StoreOpt = None,
+) -> None:
+    """Run a read-only query on the built store and print the results."""
+    from icj_graph.querying import run_local
+
+    settings = _settings(None, store)
+    sys.stdout.buffer.write(run_local(settings, _query_text(text, settings), output_format))
+
+
+def _query_text(text: str, settings: Settings) -> str:
+    path = Path(text)
+    if text.endswith(".rq") and path.is_file():
+        return path.read_text(encoding="utf-8")
+    example = settings.source_dir / "queries" / f"{text}.rq"
+    if example.is_file():
+        return example.read_text(encoding="utf-8")
+    return text
+
+
 def main() -> None:
     """Run the CLI, turning icj-graph errors into a message and exit code 1."""
     try:
-        app(standalone_mode=False)
+        app()
     except IcjGraphError as err:
         _say(f"error: {err.message}")
         sys.exit(1)
-    except (typer.Abort, KeyboardInterrupt):
-        sys.exit(130)
-    except Exception as err:  # noqa: BLE001 - click's usage errors and anything unexpected
-        import click
-
-        if isinstance(err, click.exceptions.UsageError):
-            err.show()
-            sys.exit(2)
-        if isinstance(err, click.exceptions.Exit):
-            sys.exit(err.exit_code)
-        raise

@@ -1,4 +1,4 @@
-"""The example queries of queries/: each ``name.rq`` with its title, description and expected result."""
+"""The example queries of queries/: each ``name.rq``, its title, description and expected result."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ def read_example(path: Path) -> Example:
         key, _, value = line[1:].partition(":")
         if value:
             header[key.strip().lower()] = value.strip()
-    return Example(path.stem, header.get("title", path.stem), header.get("description", ""), text, path)
+    return Example(
+        path.stem, header.get("title", path.stem), header.get("description", ""), text, path
+    )
 
 
 def load_examples(queries_dir: Path) -> list[Example]:

@@ -51,10 +51,15 @@ ALIASES = {
     "application/x-turtle": "text/turtle",
     "application/json+ld": "application/ld+json",
 }
-GRAPH_ALIASES = {"application/json": "application/ld+json", "application/xml": "application/rdf+xml"}
+GRAPH_ALIASES = {
+    "application/json": "application/ld+json",
+    "application/xml": "application/rdf+xml",
+}
 
 
-def negotiate(offered: tuple[Format, ...], accept: str | None, *, name: str | None = None) -> Format:
+def negotiate(
+    offered: tuple[Format, ...], accept: str | None, *, name: str | None = None
+) -> Format:
     """Choose the offered format the client prefers; raise NotAcceptable if none fits.
 
     `name` (a ``format=`` parameter: a short name or a media type) overrides Accept.

@@ -54,4 +54,3 @@ def _construct(store: Store, query: str) -> list[Triple]:
     result = store.query(query, use_default_graph_as_union=True)
     assert isinstance(result, QueryTriples)
     return list(result)
-

@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+
 class Settings(BaseSettings):
     """Every knob of icj-graph; each is an environment variable ``ICJ_GRAPH_<NAME>``."""
 
@@ -36,8 +37,7 @@ class Settings(BaseSettings):
     query_timeout_s: float = Field(
         default=30.0,
         gt=0,
-        description="Seconds a query may run before its worker is killed and the client "
-        "gets 503.",
+        description="Seconds a query may run before its worker is killed and the client gets 503.",
     )
     max_query_bytes: int = Field(
         default=100_000,
@@ -68,4 +68,3 @@ class Settings(BaseSettings):
         description="Public base URL the service answers on (e.g. https://example.org/); "
         "default: the host of each request. Entity IRIs stay canonical in the data.",
     )
-

@@ -50,9 +50,7 @@ def current_build(store_path: Path) -> Path:
     """Return the folder of the current build; raise StoreUnavailable if there is none."""
     target = store_path.resolve()
     if not (target / INFO_FILE).is_file():
-        raise StoreUnavailable(
-            f"No built store at {store_path}: run `icj-graph build` first."
-        )
+        raise StoreUnavailable(f"No built store at {store_path}: run `icj-graph build` first.")
     return target
 
 

@@ -21,7 +21,7 @@ from icj_graph.errors import Violation
 from icj_graph.load import GRAPH_BASE
 
 SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
 _CORE_RESULTS = """
 PREFIX sh: <http://www.w3.org/ns/shacl#>
 SELECT ?focus ?path ?shape ?message WHERE {
@@ -34,8 +34,9 @@ SELECT ?focus ?path ?shape ?message WHERE {
 _CONSTRAINTS = """
 PREFIX sh: <http://www.w3.org/ns/shacl#>
 SELECT ?shape ?select ?message
-       (GROUP_CONCAT(DISTINCT CONCAT(STR(?targetKind), " ", STR(?target)); separator="\\n") AS ?targets)
-       (GROUP_CONCAT(DISTINCT CONCAT("PREFIX ", ?prefix, ": <", STR(?ns), ">"); separator="\\n") AS ?prologue)
+  (GROUP_CONCAT(DISTINCT CONCAT(STR(?targetKind), " ", STR(?target)); separator="\\n") AS ?targets)
+  (GROUP_CONCAT(DISTINCT CONCAT("PREFIX ", ?prefix, ": <", STR(?ns), ">"); separator="\\n")
+    AS ?prologue)
 WHERE {
   ?shape sh:sparql ?c . ?c sh:select ?select ; sh:message ?message .
   ?shape ?targetKind ?target . FILTER (?targetKind IN (sh:targetClass, sh:targetSubjectsOf))
@@ -64,23 +65,50 @@ def to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
 def validate_quads(quads: Sequence[Quad], shapes: Sequence[Triple]) -> list[Violation]:
     """Return the SHACL violations of `quads` (all graphs merged) against `shapes`."""
     files = _files_by_subject(quads)
-    found = _core_violations(quads, shapes, files) | _sparql_violations(quads, shapes, files)
+    data = Store()
+    data.bulk_extend(quads)
+    found = _core_violations(quads, shapes, data, files) | _sparql_violations(data, shapes, files)
     return sorted(found, key=lambda v: (v.file, v.focus, v.path or "", v.message))
 
 
 def _core_violations(
-    quads: Sequence[Quad], shapes: Sequence[Triple], files: dict[str, set[str]]
+    quads: Sequence[Quad], shapes: Sequence[Triple], data: Store, files: dict[str, set[str]]
 ) -> set[Violation]:
-    core = [t for t in shapes if t.predicate.value != SH + "sparql"]
+    core = to_rdflib(t for t in shapes if t.predicate.value != SH + "sparql")
     conforms, results, _ = shacl_validate(
-        to_rdflib(q.triple for q in quads), shacl_graph=to_rdflib(core), allow_warnings=True
+        to_rdflib(q.triple for q in quads), shacl_graph=core, allow_warnings=True
     )
     if conforms:
         return set()
     return {
-        _violation(files, str(row.focus), _short(row.path), _short(row.shape), row.message)
-        for row in results.query(_CORE_RESULTS)  # type: ignore[union-attr]
+        _violation(
+            files,
+            str(row.focus),
+            _short(row.path),
+            _node_shape(core, data, row.shape, str(row.focus)),
+            row.message,
+        )
+        for row in results.query(_CORE_RESULTS)
     }
+
+
+def _node_shape(core: rdflib.Graph, data: Store, shape: rdflib.term.Node, focus: str) -> str:
+    """The node shape a reported (property) shape belongs to, for the focus node's classes."""
+    sh = rdflib.Namespace(SH)
+    if (shape, rdflib.RDF.type, sh.NodeShape) in core:
+        return _short(shape) or ""
+    owners = list(core.subjects(sh.property, shape))
+    classes = {
+        row["c"].value
+        for row in data.query(  # type: ignore[union-attr]
+            f"SELECT ?c WHERE {{ <{focus}> a/<{RDFS_SUBCLASS}>* ?c }}",
+            use_default_graph_as_union=True,
+        )
+    }
+    for owner in owners:
+        if any(str(c) in classes for c in core.objects(owner, sh.targetClass)):
+            return _short(owner) or ""
+    return (_short(owners[0]) or "") if owners else ""
 
 
 def sparql_constraints(shapes: Sequence[Triple]) -> list[SparqlConstraint]:
@@ -99,18 +127,20 @@ def sparql_constraints(shapes: Sequence[Triple]) -> list[SparqlConstraint]:
             for kind, target in targets
         )
         select = row["select"].value.replace("$this", "?this")
-        query = _WHERE.sub(lambda m: f"{m.group()} {pattern}", select, count=1)
+        head = _WHERE.search(select)
+        assert head, f"{row['shape'].value}: a SPARQL constraint needs a WHERE clause"
+        query = f"{select[: head.end()]} {pattern}{select[head.end() :]}"
         constraints.append(
-            SparqlConstraint(row["shape"].value, row["message"].value, f"{row['prologue'].value}\n{query}")
+            SparqlConstraint(
+                row["shape"].value, row["message"].value, f"{row['prologue'].value}\n{query}"
+            )
         )
     return constraints
 
 
 def _sparql_violations(
-    quads: Sequence[Quad], shapes: Sequence[Triple], files: dict[str, set[str]]
+    data: Store, shapes: Sequence[Triple], files: dict[str, set[str]]
 ) -> set[Violation]:
-    data = Store()
-    data.bulk_extend(quads)
     found = set()
     for constraint in sparql_constraints(shapes):
         rows = data.query(constraint.query, use_default_graph_as_union=True)
@@ -118,7 +148,9 @@ def _sparql_violations(
         for row in rows:
             value = row["value"] if "value" in [v.value for v in rows.variables] else None
             message = constraint.message + (f" (value: {value.value})" if value is not None else "")
-            found.add(_violation(files, row["this"].value, None, _short_iri(constraint.shape), message))
+            found.add(
+                _violation(files, row["this"].value, None, _short_iri(constraint.shape), message)
+            )
     return found
 
 
@@ -138,7 +170,7 @@ def _files_by_subject(quads: Sequence[Quad]) -> dict[str, set[str]]:
     files: dict[str, set[str]] = defaultdict(set)
     for q in quads:
         graph = q.graph_name
-        if isinstance(graph, NamedNode):
+        if isinstance(graph, NamedNode) and not isinstance(q.subject, Triple):
             files[q.subject.value].add(graph.value.removeprefix(GRAPH_BASE) + ".ttl")
     return files
 
@@ -157,6 +189,4 @@ def _short_iri(iri: str) -> str:
 
 
 def _short(term: object) -> str | None:
-    if isinstance(term, rdflib.URIRef):
-        return _short_iri(str(term))
-    return None
+    return _short_iri(str(term)) if isinstance(term, rdflib.URIRef) else None

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from icj_graph.errors import QueryFailed, QueryTimeout, StoreUnavailable
 from icj_graph.sparql import QueryJob, syntax_error
@@ -246,7 +246,8 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
             task: Task = conn.recv()
         except (EOFError, OSError):
             return
-        writer = _PipeWriter(conn)
+        pipe = _PipeWriter(conn)
+        writer = cast(IO[bytes], pipe)
         try:
             options: dict[str, Any] = {}
             if task.default_graphs or task.named_graphs:
@@ -259,10 +260,10 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
                 result.serialize(writer, QueryResultsFormat.from_media_type(task.media_type))
             else:
                 result.serialize(writer, RdfFormat.from_media_type(task.media_type))
-            writer.flush()
+            pipe.flush()
             conn.send_bytes(b"Z")
         except SyntaxError as err:
             conn.send_bytes(b"S" + str(err).encode())
         except Exception as err:  # the engine's evaluation error, reported to the client
-            writer.buffer.clear()
+            pipe.buffer.clear()
             conn.send_bytes(b"F" + str(err).encode())

@@ -93,9 +93,7 @@ async def _answer(
     )
     task = Task(job.text, fmt.media_type, job.default_graphs, job.named_graphs)
     stream = await engine.run(job, task)
-    return StreamingResponse(
-        aiter(stream), media_type=fmt.content_type, headers={"Vary": "Accept"}
-    )
+    return StreamingResponse(aiter(stream), media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
 def _describe_service(request: Request, build: BuildDep, federation: bool) -> Response:

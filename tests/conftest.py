@@ -1,0 +1,85 @@
+"""Shared fixtures: the repository's store built once, and the real app on a loopback port."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from icj_graph.build import build
+from icj_graph.settings import Settings
+from icj_graph.web.app import create_app
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: Short enough for the timeout tests to be quick; every real query here takes far less.
+TEST_TIMEOUT_S = 4.0
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's data, built once into a temporary store."""
+    store = tmp_path_factory.mktemp("store") / "store"
+    build(Settings(source_dir=REPO, store_path=store))
+    return store
+
+
+def serve_in_thread(settings: Settings) -> tuple[str, uvicorn.Server, threading.Thread]:
+    """Start the real app under uvicorn on a free loopback port; return its base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    wait_until_up(base, timeout_s=60)
+    return base, server, thread
+
+
+def wait_until_up(base: str, *, timeout_s: float) -> None:
+    """Poll the endpoint until it answers; fail the test run if it never does."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/sparql", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"the server at {base} did not come up within {timeout_s} s")
+
+
+@pytest.fixture(scope="session")
+def server(built_store: Path) -> Iterator[str]:
+    """The base URL of the real app serving the repository's data."""
+    settings = Settings(
+        source_dir=REPO, store_path=built_store, workers=2, query_timeout_s=TEST_TIMEOUT_S
+    )
+    base, srv, thread = serve_in_thread(settings)
+    yield base
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture()
+def client(server: str) -> Iterator[httpx.Client]:
+    """An HTTP client on the running app."""
+    with httpx.Client(base_url=server, timeout=30) as http:
+        yield http
+
+
+def make_source(tmp: Path, data_files: list[Path]) -> Path:
+    """A source folder: the repository's ontology and shapes, with the given data files."""
+    shutil.copytree(REPO / "ontology", tmp / "ontology")
+    shutil.copytree(REPO / "shapes", tmp / "shapes")
+    (tmp / "data").mkdir()
+    for path in data_files:
+        shutil.copy(path, tmp / "data" / path.name)
+    return tmp

@@ -1,0 +1,49 @@
+"""The SHACL gate: the minimal dataset passes; each broken fixture is caught with its message."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, RdfFormat, parse
+
+from icj_graph.build import check
+from tests.conftest import FIXTURES, REPO, make_source
+
+BROKEN = sorted((FIXTURES / "broken").glob("*.ttl"))
+MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
+SH_NODE_SHAPE = NamedNode("http://www.w3.org/ns/shacl#NodeShape")
+
+
+def expectations(path: Path) -> dict[str, str]:
+    """The `# expect-...:` header lines of a broken fixture."""
+    return dict(re.findall(r"^# expect-(\w+): (.+)$", path.read_text(encoding="utf-8"), re.M))
+
+
+def test_minimal_dataset_is_valid(tmp_path: Path) -> None:
+    _, violations = check(make_source(tmp_path, MINIMAL))
+    assert violations == []
+
+
+@pytest.mark.parametrize("fixture", [pytest.param(p, id=p.stem) for p in BROKEN])
+def test_broken_fixture_is_caught(tmp_path: Path, fixture: Path) -> None:
+    expected = expectations(fixture)
+    _, violations = check(make_source(tmp_path, [*MINIMAL, fixture]))
+    assert len(violations) == 1, "\n".join(map(str, violations))
+    (violation,) = violations
+    assert violation.shape == expected["shape"]
+    assert violation.focus == expected["focus"]
+    assert violation.message.startswith(expected["message"])
+    assert violation.file == f"data/{fixture.name}"
+
+
+def test_every_node_shape_has_a_broken_fixture() -> None:
+    shapes = {
+        "icjsh:" + t.subject.value.split("#")[1]
+        for t in parse(path=REPO / "shapes" / "icj-shapes.ttl", format=RdfFormat.TURTLE)
+        if t.object == SH_NODE_SHAPE
+    }
+    covered = {expectations(p)["shape"] for p in BROKEN}
+    assert shapes - covered == set()
+    assert len(shapes) >= 15

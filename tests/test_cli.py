@@ -1,0 +1,110 @@
+"""The icj-graph command line, run as a user runs it: exit codes and the messages they read."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import FIXTURES, REPO, make_source, wait_until_up
+
+MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "icj_graph", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def test_validate_passes_on_the_repository() -> None:
+    result = run_cli("validate")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("valid: ")
+
+
+def test_validate_reports_file_focus_and_message(tmp_path: Path) -> None:
+    broken = FIXTURES / "broken" / "SentenceShape--life-with-term.ttl"
+    source = make_source(tmp_path, [*MINIMAL, broken])
+    result = run_cli("validate", "--source", str(source))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: 1 SHACL violation(s):")
+    assert (
+        "data/SentenceShape--life-with-term.ttl: "
+        "<https://w3id.org/icj-graph/id/sentence/ex-01-example-person-appeal>"
+    ) in result.stderr
+    assert "A sentence of imprisonment needs icj:termYears" in result.stderr
+
+
+def test_build_refuses_invalid_turtle_with_its_position(tmp_path: Path) -> None:
+    source = make_source(tmp_path / "src", MINIMAL)
+    (source / "data" / "bad.ttl").write_text("PREFIX x: <http://x/>\nx:a x:b .\n", encoding="utf-8")
+    result = run_cli("build", "--source", str(source), "--store", str(tmp_path / "store"))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith("error: data/bad.ttl:2:")
+    assert not (tmp_path / "store").exists()
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = run_cli("frobnicate")
+    assert result.returncode == 2
+    assert "No such command" in result.stderr
+
+
+def test_serve_builds_when_there_is_no_store_and_answers(tmp_path: Path) -> None:
+    source = make_source(tmp_path / "src", MINIMAL)
+    store = tmp_path / "store"
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "icj_graph",
+            "serve",
+            "--port",
+            port,
+            "--workers",
+            "1",
+            "--source",
+            str(source),
+            "--store",
+            str(store),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_up(base, timeout_s=120)
+        answer = httpx.get(
+            f"{base}/sparql",
+            params={
+                "query": "SELECT ?l WHERE { <https://w3id.org/icj-graph/id/case/ex-01> "
+                "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+            },
+            headers={"Accept": "text/csv"},
+        )
+        assert answer.status_code == 200
+        assert answer.text.splitlines() == ["l", "Prosecutor v. Example Person"]
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    assert "building it first" in output
+
+
+def _free_port() -> str:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return str(sock.getsockname()[1])

@@ -1,0 +1,66 @@
+"""The query policy, applied before any query reaches the engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from icj_graph.errors import BadRequest, PayloadTooLarge, ServiceRefused, UpdateRefused
+from icj_graph.settings import Settings
+from icj_graph.sparql import check_query
+
+DEFAULTS = Settings()
+
+
+@pytest.mark.parametrize(
+    ("query", "form"),
+    [
+        ("SELECT * { ?s ?p ?o }", "SELECT"),
+        ("PREFIX insert: <http://e/> ASK { ?s insert:p 'DELETE' }", "ASK"),
+        ("# INSERT in a comment\nCONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("BASE <http://e/> describe <x>", "DESCRIBE"),
+        ('SELECT ?service { ?service <http://e/p> """SERVICE <http://x/>""" }', "SELECT"),
+    ],
+)
+def test_query_forms_are_recognised(query: str, form: str) -> None:
+    assert check_query(query, DEFAULTS).form == form
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "INSERT DATA { <a:a> <a:b> <a:c> }",
+        "delete where { ?s ?p ?o }",
+        "LOAD <http://x/>",
+        "CLEAR ALL",
+        "DROP GRAPH <g:g>",
+        "WITH <g:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    ],
+)
+def test_updates_are_refused(query: str) -> None:
+    with pytest.raises(UpdateRefused):
+        check_query(query, DEFAULTS)
+
+
+def test_service_is_refused_unless_allowed_and_listed() -> None:
+    query = "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    with pytest.raises(ServiceRefused, match="ICJ_GRAPH_ALLOW_SERVICE"):
+        check_query(query, DEFAULTS)
+    listed = Settings(allow_service=True, service_allowlist=["http://127.0.0.1:9/sparql"])
+    assert check_query(query, listed).service_iris == ("http://127.0.0.1:9/sparql",)
+    with pytest.raises(ServiceRefused, match="allow-list"):
+        check_query(query.replace(":9/", ":10/"), listed)
+    with pytest.raises(ServiceRefused, match="full endpoint IRI"):
+        check_query("SELECT * { SERVICE ?endpoint { ?s ?p ?o } }", listed)
+
+
+def test_nesting_and_size_limits() -> None:
+    with pytest.raises(BadRequest, match="nests deeper than 200"):
+        check_query("ASK " + "{" * 201 + "}" * 201, DEFAULTS)
+    assert check_query("ASK " + "{" * 100 + "}" * 100, DEFAULTS).form == "ASK"
+    with pytest.raises(PayloadTooLarge):
+        check_query("ASK {}" + " " * 100_000, DEFAULTS)
+
+
+def test_no_query_form_is_a_syntax_error() -> None:
+    with pytest.raises(BadRequest, match="expected SELECT, CONSTRUCT, ASK or DESCRIBE"):
+        check_query("PREFIX e: <http://e/>", DEFAULTS)
