@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -18,6 +19,8 @@ from icj_graph.settings import Settings
 from icj_graph.web.app import create_app
 
 REPO = Path(__file__).resolve().parent.parent
+#: The data the served store is built from: the repository (a developer may point elsewhere).
+SOURCE = Path(os.environ.get("ICJ_GRAPH_TEST_SOURCE", REPO))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: Short enough for the timeout tests to be quick; every real query here takes far less.
 TEST_TIMEOUT_S = 4.0
@@ -27,7 +30,7 @@ TEST_TIMEOUT_S = 4.0
 def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's data, built once into a temporary store."""
     store = tmp_path_factory.mktemp("store") / "store"
-    build(Settings(source_dir=REPO, store_path=store))
+    build(Settings(source_dir=SOURCE, store_path=store))
     return store
 
 
@@ -60,7 +63,7 @@ def wait_until_up(base: str, *, timeout_s: float) -> None:
 def server(built_store: Path) -> Iterator[str]:
     """The base URL of the real app serving the repository's data."""
     settings = Settings(
-        source_dir=REPO, store_path=built_store, workers=2, query_timeout_s=TEST_TIMEOUT_S
+        source_dir=SOURCE, store_path=built_store, workers=2, query_timeout_s=TEST_TIMEOUT_S
     )
     base, srv, thread = serve_in_thread(settings)
     yield base

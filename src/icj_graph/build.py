@@ -7,21 +7,25 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, Store
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
 
+from icj_graph.dumps import write_dumps
 from icj_graph.errors import ValidationFailed, Violation
 from icj_graph.infer import infer
-from icj_graph.load import SourceFile, load_quads, load_shapes, source_files
+from icj_graph.jsonld import write_context
+from icj_graph.load import SourceFile, graph_iri, load_quads, load_shapes, source_files
 from icj_graph.settings import Settings
 from icj_graph.store import BuildInfo, builds_dir, publish, write_build, write_info
 from icj_graph.validate import validate_quads
+from icj_graph.vocab import NS
 
 Progress = Callable[[str], None]
 _VERSION_INFO = NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+ONTOLOGY_GRAPHS = graph_iri("ontology/")
 
 
 @dataclass(frozen=True)
@@ -58,12 +62,20 @@ def build(settings: Settings, *, progress: Progress = lambda _: None) -> BuildRe
         built_at = datetime.now(UTC).replace(microsecond=0)
         staging = builds_dir(settings.store_path) / f"{built_at:%Y%m%dT%H%M%SZ}-{content_hash}"
         sha256 = write_build(staging, quads)
+        version = _ontology_version(quads)
+    with _timed("dumps", seconds, progress):
+        dumps = write_dumps(staging, quads, version)
+        ontology = [q.triple for q in quads if q.graph_name.value.startswith(ONTOLOGY_GRAPHS)]  # type: ignore[union-attr]
+        write_context(staging, ontology)
+    with _timed("publish", seconds, progress):
         info = BuildInfo(
-            version=_ontology_version(quads),
+            version=version,
             content_hash=content_hash,
             built_at=built_at.isoformat(),
             triples=len(quads),
             graphs=dict(sorted(Counter(q.graph_name.value for q in quads).items())),  # type: ignore[union-attr]
+            classes=_entities_per_class(memory),
+            dumps=[asdict(d) for d in dumps],
             dataset_sha256=sha256,
         )
         write_info(staging, info)
@@ -85,6 +97,16 @@ def _content_hash(files: list[SourceFile]) -> str:
     for source in files:
         digest.update(source.name.encode() + b"\0" + source.path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def _entities_per_class(store: Store) -> dict[str, int]:
+    rows = store.query(
+        f"SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a ?class . "
+        f'FILTER(STRSTARTS(STR(?class), "{NS}")) }} GROUP BY ?class ORDER BY ?class',
+        use_default_graph_as_union=True,
+    )
+    assert isinstance(rows, QuerySolutions)
+    return {row["class"].value.removeprefix(NS): int(row["n"].value) for row in rows}
 
 
 def _ontology_version(quads: list[Quad]) -> str:

@@ -1,4 +1,5 @@
-"""Descriptions of the service and the dataset, as RDF: the SPARQL service description."""
+"""Descriptions of the service and the dataset, as RDF: the SPARQL service description and the
+VoID/DCAT description of the dataset (with its dumps)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ PREFIX sd:      <http://www.w3.org/ns/sparql-service-description#>
 PREFIX void:    <http://rdfs.org/ns/void#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX fmt:     <http://www.w3.org/ns/formats/>
+PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
 <{endpoint}>
     a sd:Service ;
     sd:endpoint <{endpoint}> ;
@@ -26,6 +28,7 @@ PREFIX fmt:     <http://www.w3.org/ns/formats/>
         void:triples {triples} ;
         void:sparqlEndpoint <{endpoint}> ;
         sd:defaultGraph [ a sd:Graph ; void:triples {triples} ] ;
+        rdfs:seeAlso <{void}> ;
     ] ;
 .
 """
@@ -51,6 +54,7 @@ def service_description(endpoint: str, info: BuildInfo, *, federation: bool) -> 
     """Return the SPARQL 1.1 service description of the endpoint at `endpoint`."""
     text = _SERVICE.format(
         endpoint=endpoint,
+        void=endpoint.rsplit("/sparql", 1)[0] + "/.well-known/void",
         formats=" , ".join(_FORMAT_IRIS[f.media_type] for f in RESULTS + GRAPHS),
         version=info.version,
         built_at=info.built_at,
@@ -59,3 +63,60 @@ def service_description(endpoint: str, info: BuildInfo, *, federation: bool) -> 
     if not federation:
         text = text.replace(" , sd:BasicFederatedQuery", "")
     return list(parse(text, format=RdfFormat.TURTLE))
+
+
+DATASET_IRI = "https://w3id.org/icj-graph/dataset"
+EXAMPLES = ("tribunal/icc", "case/it-09-92", "person/ratko-mladic", "crime/genocide")
+_VOID = """
+PREFIX void:    <http://rdfs.org/ns/void#>
+PREFIX dcat:    <http://www.w3.org/ns/dcat#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX xsd:     <http://www.w3.org/2001/XMLSchema#>
+PREFIX spdx:    <http://spdx.org/rdf/terms#>
+<{dataset}>
+    a void:Dataset , dcat:Dataset ;
+    dcterms:title "icj-graph: the knowledge graph of international criminal justice"@en ;
+    dcterms:description "Tribunals, instruments and provisions, crimes, persons, States, \
+situations, cases, charges, warrants, custody events, judgments, sentences and treaty actions, \
+each fact with its source."@en ;
+    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+    dcterms:hasVersion "{version}" ;
+    owl:versionInfo "{version}" ;
+    dcterms:modified "{built_at}"^^xsd:dateTime ;
+    void:triples {triples} ;
+    void:uriSpace "https://w3id.org/icj-graph/id/" ;
+    void:sparqlEndpoint <{base}sparql> ;
+    void:vocabulary <https://w3id.org/icj-graph/ontology> ;
+    void:exampleResource {examples} ;
+    void:rootResource <https://w3id.org/icj-graph/id/tribunal/icc> ;
+{partitions}{distributions}.
+"""
+_DISTRIBUTION = (
+    "    dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <{base}dumps/{file}> ;"
+    ' dcat:mediaType "{media_type}" ; dcat:byteSize {bytes} ;'
+    " spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ;"
+    ' spdx:checksumValue "{sha256}" ] ] ;\n'
+)
+
+
+def void_description(base: str, info: BuildInfo) -> list[Triple]:
+    """Return the VoID and DCAT description of the dataset, its class partitions and dumps."""
+    partitions = "".join(
+        f"    void:classPartition [ void:class <https://w3id.org/icj-graph/ontology#{name}> ; "
+        f"void:entities {count} ] ;\n"
+        for name, count in info.classes.items()
+    )
+    distributions = "".join(_DISTRIBUTION.format(base=base, **dump) for dump in info.dumps)
+    text = _VOID.format(
+        dataset=DATASET_IRI,
+        version=info.version,
+        built_at=info.built_at,
+        triples=info.triples,
+        base=base,
+        examples=" , ".join(f"<https://w3id.org/icj-graph/id/{e}>" for e in EXAMPLES),
+        partitions=partitions,
+        distributions=distributions,
+    )
+    return list(
+        parse("PREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + text, format=RdfFormat.TURTLE)
+    )

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         description="Deepest nesting of { } ( ) [ ] accepted in a query (deeper: 400); "
         "guards the engine, which crashes on very deep nesting.",
     )
+    max_api_page: int = Field(
+        default=100,
+        ge=1,
+        description="Most items one page of an /api collection returns (per_page is capped).",
+    )
     allow_service: bool = Field(
         default=False,
         description="Allow SPARQL SERVICE federation (only to service_allowlist endpoints).",

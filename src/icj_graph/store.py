@@ -33,6 +33,8 @@ class BuildInfo:
     built_at: str
     triples: int
     graphs: dict[str, int] = field(default_factory=dict)
+    classes: dict[str, int] = field(default_factory=dict)
+    dumps: list[dict[str, object]] = field(default_factory=list)
     dataset_sha256: str = ""
 
     @property

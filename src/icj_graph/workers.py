@@ -127,6 +127,13 @@ class WorkerPool:
             return QueryStream(b"", _empty())
         return QueryStream(first, self._rest(worker, deadline))
 
+    async def fetch(self, text: str, media_type: str) -> bytes:
+        """Run one of our own queries over the whole dataset and return its whole output."""
+        form = text.lstrip().split(None, 1)[0].upper()
+        job = QueryJob(text, form)  # type: ignore[arg-type]
+        stream = await self.run(job, Task(text, media_type, (), ()))
+        return await stream.read_all()
+
     async def _rest(self, worker: _Worker, deadline: float) -> AsyncIterator[bytes]:
         finished = False
         try:
@@ -231,9 +238,24 @@ class _PipeWriter:
 
 def worker_main(spec: StoreSpec, conn: Connection) -> None:
     """Open the store, then run tasks from `conn` until the pipe closes."""
-    from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+    from pyoxigraph import (
+        Literal,
+        NamedNode,
+        QueryBoolean,
+        QueryResultsFormat,
+        QuerySolutions,
+        RdfFormat,
+        serialize,
+    )
 
+    from icj_graph.search import FOLD_FUNCTION, fold
     from icj_graph.store import open_store
+    from icj_graph.vocab import PREFIXES
+
+    def fold_term(term: Any) -> Any:
+        return Literal(fold(term.value)) if isinstance(term, Literal | NamedNode) else None
+
+    functions = {NamedNode(FOLD_FUNCTION): fold_term}
 
     try:
         store = open_store(spec.build, in_memory=spec.in_memory)
@@ -249,7 +271,7 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
         pipe = _PipeWriter(conn)
         writer = cast(IO[bytes], pipe)
         try:
-            options: dict[str, Any] = {}
+            options: dict[str, Any] = {"custom_functions": functions}
             if task.default_graphs or task.named_graphs:
                 options["default_graph"] = [NamedNode(g) for g in task.default_graphs]
                 options["named_graphs"] = [NamedNode(g) for g in task.named_graphs] or None
@@ -259,7 +281,9 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
             if isinstance(result, QuerySolutions | QueryBoolean):
                 result.serialize(writer, QueryResultsFormat.from_media_type(task.media_type))
             else:
-                result.serialize(writer, RdfFormat.from_media_type(task.media_type))
+                rdf_format = RdfFormat.from_media_type(task.media_type)
+                prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
+                serialize(result, writer, rdf_format, prefixes=prefixes)
             pipe.flush()
             conn.send_bytes(b"Z")
         except SyntaxError as err:

@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from icj_graph.jsonld import read_context
 from icj_graph.settings import Settings
 from icj_graph.store import current_build, read_build_info
-from icj_graph.web import endpoint, error_handlers
+from icj_graph.web import api, dataset, endpoint, error_handlers, linked_data
 from icj_graph.workers import StoreSpec, WorkerPool
 
 DESCRIPTION = (
@@ -47,6 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.build_info = info
+    app.state.jsonld_context = read_context(build)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -56,4 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     error_handlers.install(app)
     app.include_router(endpoint.router)
+    app.include_router(linked_data.router)
+    app.include_router(dataset.router)
+    app.include_router(api.router)
     return app

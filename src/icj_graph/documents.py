@@ -1,0 +1,113 @@
+"""An entity's document: its own triples, the labels of what it links to, the links to it.
+
+The same description serves every format: RDF documents are a CONSTRUCT of it; the HTML page
+reads it as rows (``outline_query``) and groups them into an ``Outline``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from icj_graph.iris import SLUG
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+
+
+def _check(iri: str) -> str:
+    # Only IRIs made of slugs reach the queries: nothing to escape.
+    parts = iri.rsplit("/", 2)
+    assert len(parts) == 3 and SLUG.match(parts[1]) and SLUG.match(parts[2]), iri
+    return iri
+
+
+def exists_query(iri: str) -> str:
+    """ASK whether the graph says anything about `iri`."""
+    return f"ASK {{ <{_check(iri)}> ?p ?o }}"
+
+
+def describe_query(iri: str) -> str:
+    """CONSTRUCT the document of `iri`: own triples (blank nodes followed one level), the
+    labels and types of linked entities, and incoming links with their subjects' labels."""
+    e = f"<{_check(iri)}>"
+    return f"""CONSTRUCT {{
+  {e} ?p ?o . ?o ?bp ?bo . ?o <{RDFS_LABEL}> ?ol .
+  ?s ?ip {e} . ?s <{RDFS_LABEL}> ?sl . ?s a ?st .
+}} WHERE {{
+  {{ {e} ?p ?o .
+     OPTIONAL {{ FILTER(isBlank(?o)) ?o ?bp ?bo }}
+     OPTIONAL {{ FILTER(isIRI(?o)) ?o <{RDFS_LABEL}> ?ol }} }}
+  UNION
+  {{ ?s ?ip {e} . OPTIONAL {{ ?s <{RDFS_LABEL}> ?sl }} OPTIONAL {{ ?s a ?st }} }}
+}}"""
+
+
+def outline_query(iri: str) -> str:
+    """SELECT the rows of `iri`'s HTML page: outgoing and incoming links with labels."""
+    e = f"<{_check(iri)}>"
+    return f"""SELECT ?direction ?p ?plabel ?o ?olabel WHERE {{
+  {{ BIND("out" AS ?direction) {e} ?p ?o .
+     OPTIONAL {{ ?o <{RDFS_LABEL}> ?olabel FILTER(LANGMATCHES(LANG(?olabel), "en")) }} }}
+  UNION
+  {{ BIND("in" AS ?direction) ?o ?p {e} .
+     OPTIONAL {{ ?o <{RDFS_LABEL}> ?olabel FILTER(LANGMATCHES(LANG(?olabel), "en")) }} }}
+  OPTIONAL {{ ?p <{RDFS_LABEL}> ?plabel FILTER(LANGMATCHES(LANG(?plabel), "en")) }}
+}}"""
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value of a property on the page: an IRI with its label, or a literal."""
+
+    text: str
+    iri: str | None = None
+    datatype: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Outline:
+    """An entity's page content, grouped by property."""
+
+    iri: str
+    label: str
+    types: list[Value] = field(default_factory=list)
+    properties: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
+    incoming: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
+    sources: list[str] = field(default_factory=list)
+
+
+def outline_from_results(iri: str, results_json: bytes) -> Outline:
+    """Group SPARQL JSON results of ``outline_query`` into an Outline."""
+    rows = json.loads(results_json)["results"]["bindings"]
+    outline = Outline(iri=iri, label=iri.rsplit("/", 1)[-1])
+    for row in sorted(rows, key=lambda r: (r["p"]["value"], _text(r))):
+        p, o = row["p"]["value"], row["o"]
+        name = row.get("plabel", {}).get("value") or p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        value = Value(
+            text=_text(row),
+            iri=o["value"] if o["type"] == "uri" else None,
+            datatype=o.get("datatype"),
+            language=o.get("xml:lang"),
+        )
+        if row["direction"]["value"] == "in":
+            outline.incoming[name].append(value)
+        elif p == RDF_TYPE:
+            outline.types.append(value)
+        elif p == DCTERMS_SOURCE:
+            outline.sources.append(o["value"])
+        else:
+            if p == RDFS_LABEL and value.language in (None, "en"):
+                outline.label = value.text
+            outline.properties[name].append(value)
+    return outline
+
+
+def _text(row: dict[str, dict[str, str]]) -> str:
+    if "olabel" in row:
+        return row["olabel"]["value"]
+    value = row["o"]["value"]
+    return value.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if row["o"]["type"] == "uri" else value

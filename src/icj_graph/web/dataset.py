@@ -1,0 +1,106 @@
+"""The dataset's own documents: the ontology (with generated documentation), the shapes, the
+VoID/DCAT description and the dumps of the build being served."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+from pyoxigraph import serialize
+
+from icj_graph.errors import UnknownEntity
+from icj_graph.formats import GRAPHS, negotiate
+from icj_graph.load import graph_iri
+from icj_graph.metadata import void_description
+from icj_graph.store import current_build
+from icj_graph.vocab import PREFIXES
+from icj_graph.web.caching import cache_headers, not_modified
+from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
+from icj_graph.web.linked_data import EXTENSIONS, HTML, OFFERED, extension_of, served_base
+from icj_graph.web.templating import templates
+
+router = APIRouter(tags=["Dataset"])
+ONTOLOGY_GRAPH = graph_iri("ontology/icj")
+_TERMS = f"""SELECT ?term ?kind ?label ?comment
+  (GROUP_CONCAT(DISTINCT STR(?super); separator=" ") AS ?supers)
+  (GROUP_CONCAT(DISTINCT STR(?domain); separator=" ") AS ?domains)
+  (GROUP_CONCAT(DISTINCT STR(?range); separator=" ") AS ?ranges)
+WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
+  ?term a ?kind ; <http://www.w3.org/2000/01/rdf-schema#label> ?label .
+  FILTER (?kind IN (<http://www.w3.org/2002/07/owl#Class>,
+      <http://www.w3.org/2002/07/owl#ObjectProperty>, <http://www.w3.org/2002/07/owl#DatatypeProperty>))
+  OPTIONAL {{ ?term <http://www.w3.org/2000/01/rdf-schema#comment> ?comment }}
+  OPTIONAL {{ ?term <http://www.w3.org/2000/01/rdf-schema#subClassOf>
+                 |<http://www.w3.org/2000/01/rdf-schema#subPropertyOf> ?super }}
+  OPTIONAL {{ ?term <http://www.w3.org/2000/01/rdf-schema#domain> ?domain }}
+  OPTIONAL {{ ?term <http://www.w3.org/2000/01/rdf-schema#range> ?range }}
+}} }} GROUP BY ?term ?kind ?label ?comment ORDER BY ?kind ?term"""
+_ONTOLOGY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+
+
+@router.get("/ontology", summary="The ontology: documentation for browsers, RDF for clients")
+@router.get("/ontology.{extension}", include_in_schema=False)
+async def ontology(
+    request: Request, engine: EngineDep, build: BuildDep, extension: str | None = None
+) -> Response:
+    """The ontology (its terms are ``/ontology#Term``), generated from ontology/icj.ttl."""
+    if extension is not None and extension not in EXTENSIONS:
+        raise UnknownEntity(f"{served_base(request)}ontology.{extension}")
+    fmt = EXTENSIONS[extension] if extension else negotiate(OFFERED, request.headers.get("accept"))
+    variant = "ontology-" + extension_of(fmt)
+    cached = not_modified(request, build, variant)
+    if cached:
+        return cached
+    headers = {**cache_headers(build, variant), "Vary": "Accept"}
+    if fmt is HTML:
+        rows = json.loads(await engine.fetch(_TERMS, "application/sparql-results+json"))
+        terms = [{k: v["value"] for k, v in row.items()} for row in rows["results"]["bindings"]]
+        context = {"terms": terms, "ns": PREFIXES["icj"], "version": build.version}
+        return templates.TemplateResponse(request, "ontology.html", context, headers=headers)
+    body = await engine.fetch(_ONTOLOGY, fmt.media_type)
+    return Response(body, media_type=fmt.content_type, headers=headers)
+
+
+@router.get("/context.jsonld", summary="The JSON-LD context of the API and the documents")
+async def context(request: Request) -> Response:
+    """The published context: short keys for every term, reverse keys for embedded items."""
+    body = json.dumps(request.app.state.jsonld_context, indent=1)
+    return Response(body, media_type="application/ld+json")
+
+
+@router.get("/shapes", summary="The SHACL shapes every build passes (Turtle)")
+@router.get("/shapes.ttl", include_in_schema=False)
+async def shapes(settings: SettingsDep) -> Response:
+    """The SHACL shapes of shapes/, as written."""
+    text = b"".join(p.read_bytes() for p in sorted((settings.source_dir / "shapes").glob("*.ttl")))
+    return Response(text, media_type="text/turtle; charset=utf-8")
+
+
+@router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
+async def void(request: Request, build: BuildDep) -> Response:
+    """The dataset: licence, version, size, classes, example resources, endpoint and dumps."""
+    fmt = negotiate(GRAPHS, request.headers.get("accept"))
+    variant = "void-" + fmt.names[0]
+    cached = not_modified(request, build, variant)
+    if cached:
+        return cached
+    triples = void_description(served_base(request), build)
+    body = serialize(triples, format=fmt.engine, prefixes=PREFIXES)  # type: ignore[arg-type]
+    headers = {**cache_headers(build, variant), "Vary": "Accept"}
+    return Response(body, media_type=fmt.content_type, headers=headers)
+
+
+@router.get("/dumps/{file}", summary="A dump of the whole dataset")
+async def dump(file: str, request: Request, settings: SettingsDep, build: BuildDep) -> Response:
+    """Download a dump listed in the VoID description (Turtle, N-Triples, N-Quads, JSON-LD)."""
+    listed = {d["file"]: d for d in build.dumps}
+    if file not in listed:
+        raise UnknownEntity(f"{served_base(request)}dumps/{file}")
+    path: Path = current_build(settings.store_path) / "dumps" / file
+    entry = listed[file]
+    headers = cache_headers(build, file)
+    if entry["encoding"]:
+        return FileResponse(path, media_type="application/gzip", headers=headers, filename=file)
+    return FileResponse(path, media_type=str(entry["media_type"]), headers=headers, filename=file)

@@ -1,0 +1,84 @@
+"""Dereferenceable IRIs: ``/id/<type>/<slug>`` answers 303 to its document ``/doc/<type>/<slug>``,
+which is negotiated (HTML, Turtle, N-Triples, RDF/XML, JSON-LD) or fixed by an extension."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from icj_graph.documents import describe_query, exists_query, outline_from_results, outline_query
+from icj_graph.errors import UnknownEntity
+from icj_graph.formats import GRAPHS, Format, negotiate
+from icj_graph.iris import mint_iri, to_served
+from icj_graph.web.caching import cache_headers, not_modified
+from icj_graph.web.deps import BuildDep, EngineDep
+from icj_graph.web.templating import templates
+from icj_graph.workers import WorkerPool
+
+router = APIRouter(tags=["Linked data"])
+HTML = Format("text/html", ("html",), GRAPHS[0].engine)
+#: Document formats by file extension; the first is what browsers get.
+EXTENSIONS: dict[str, Format] = {
+    "html": HTML,
+    "ttl": GRAPHS[0],
+    "nt": GRAPHS[1],
+    "jsonld": GRAPHS[2],
+    "rdf": GRAPHS[3],
+}
+OFFERED = tuple(EXTENSIONS.values())
+
+
+def extension_of(fmt: Format) -> str:
+    """The file extension of a document format."""
+    return next(ext for ext, f in EXTENSIONS.items() if f is fmt)
+
+
+def served_base(request: Request) -> str:
+    """The base URL this request reached the service on."""
+    configured = request.app.state.settings.base_url
+    return (configured or str(request.base_url)).rstrip("/") + "/"
+
+
+@router.get("/id/{kind}/{slug}", status_code=303, summary="An entity IRI: 303 to its document")
+async def entity(kind: str, slug: str, request: Request, engine: EngineDep) -> Response:
+    """Answer 303 See Other to the document of the entity, in the format Accept prefers."""
+    iri = mint_iri(kind, slug)
+    await _require(engine, iri)
+    fmt = negotiate(OFFERED, request.headers.get("accept"))
+    target = f"{served_base(request)}doc/{kind}/{slug}.{extension_of(fmt)}"
+    return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+
+
+@router.get("/doc/{kind}/{name}", summary="An entity's document (negotiated, or by extension)")
+async def document(
+    kind: str, name: str, request: Request, engine: EngineDep, build: BuildDep
+) -> Response:
+    """The entity's description: its triples, linked labels, incoming links and sources."""
+    slug, dot, extension = name.partition(".")
+    if dot and extension in EXTENSIONS:
+        fmt = EXTENSIONS[extension]
+    else:
+        slug = name
+        fmt = negotiate(OFFERED, request.headers.get("accept"))
+    iri = mint_iri(kind, slug)
+    variant = extension_of(fmt)
+    cached = not_modified(request, build, variant)
+    if cached:
+        return cached
+    await _require(engine, iri)
+    headers = {**cache_headers(build, variant), "Vary": "Accept"}
+    if not dot:
+        headers["Content-Location"] = f"{served_base(request)}doc/{kind}/{slug}.{variant}"
+    if fmt is HTML:
+        rows = await engine.fetch(outline_query(iri), "application/sparql-results+json")
+        outline = outline_from_results(iri, rows)
+        context = {"outline": outline, "served": served_base(request), "to_served": to_served}
+        return templates.TemplateResponse(request, "entity.html", context, headers=headers)
+    body = await engine.fetch(describe_query(iri), fmt.media_type)
+    return Response(body, media_type=fmt.content_type, headers=headers)
+
+
+async def _require(engine: WorkerPool, iri: str) -> None:
+    answer = await engine.fetch(exists_query(iri), "application/sparql-results+json")
+    if b"true" not in answer:
+        raise UnknownEntity(iri)

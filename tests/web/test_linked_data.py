@@ -1,0 +1,161 @@
+"""Dereferenceable IRIs and entity documents, checked with real linked-data clients."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import httpx
+import pytest
+import rdflib
+
+CANONICAL = "https://w3id.org/icj-graph/"
+MLADIC = CANONICAL + "id/person/ratko-mladic"
+ICJ = rdflib.Namespace(CANONICAL + "ontology#")
+
+
+@pytest.mark.parametrize(
+    ("accept", "extension"),
+    [
+        ("text/html", "html"),
+        ("text/turtle", "ttl"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "jsonld"),
+        ("application/rdf+xml", "rdf"),
+        ("text/html;q=0.5, text/turtle", "ttl"),
+    ],
+)
+def test_entity_iri_answers_303_to_its_document(
+    client: httpx.Client, accept: str, extension: str
+) -> None:
+    response = client.get("/id/person/ratko-mladic", headers={"Accept": accept})
+    assert response.status_code == 303
+    assert response.headers["location"].endswith(f"/doc/person/ratko-mladic.{extension}")
+    assert "accept" in response.headers["vary"].lower()
+
+
+@pytest.mark.parametrize(
+    ("extension", "media_type", "rdflib_format"),
+    [
+        ("ttl", "text/turtle", "turtle"),
+        ("nt", "application/n-triples", "nt"),
+        ("jsonld", "application/ld+json", "json-ld"),
+        ("rdf", "application/rdf+xml", "xml"),
+    ],
+)
+def test_documents_by_extension_hold_the_same_triples(
+    client: httpx.Client, extension: str, media_type: str, rdflib_format: str
+) -> None:
+    response = client.get(f"/doc/person/ratko-mladic.{extension}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media_type)
+    graph = rdflib.Graph().parse(data=response.content, format=rdflib_format)
+    reference = rdflib.Graph().parse(
+        data=client.get("/doc/person/ratko-mladic.nt").content, format="nt"
+    )
+    assert set(graph) == set(reference)
+    mladic = rdflib.URIRef(MLADIC)
+    assert (mladic, rdflib.RDFS.label, rdflib.Literal("Ratko Mladić", lang="en")) in graph
+    # incoming links: the charges that name him
+    charge = rdflib.URIRef(CANONICAL + "id/charge/it-09-92-ratko-mladic-count-1")
+    assert (charge, ICJ.accused, mladic) in graph
+
+
+def test_rdflib_dereferences_an_iri_and_gets_at_least_the_describe(
+    server: str, client: httpx.Client
+) -> None:
+    graph = rdflib.Graph().parse(f"{server}/id/case/it-09-92")
+    describe = client.get(
+        "/sparql",
+        params={"query": f"DESCRIBE <{CANONICAL}id/case/it-09-92>"},
+        headers={"Accept": "application/n-triples"},
+    )
+    described = set(rdflib.Graph().parse(data=describe.content, format="nt"))
+    assert described and described <= set(graph)
+
+
+def test_negotiated_document_names_its_variant(client: httpx.Client) -> None:
+    response = client.get("/doc/case/it-09-92", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert response.headers["content-location"].endswith("/doc/case/it-09-92.ttl")
+    assert response.headers["vary"].lower().startswith("accept")
+
+
+def test_html_document_shows_facts_links_and_sources(client: httpx.Client) -> None:
+    response = client.get("/doc/case/it-09-92.html")
+    assert response.status_code == 200
+    html = response.text
+    assert "<h1>Prosecutor v. Ratko Mladić</h1>" in html
+    assert f'href="{client.base_url}/id/person/ratko-mladic"' in html
+    assert "https://www.icty.org/" in html
+
+
+def test_conditional_get_answers_304(client: httpx.Client) -> None:
+    first = client.get("/doc/person/ratko-mladic.ttl")
+    assert first.headers["cache-control"].startswith("public")
+    again = client.get(
+        "/doc/person/ratko-mladic.ttl", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304 and not again.content
+    other = client.get(
+        "/doc/person/ratko-mladic.nt", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert other.status_code == 200
+
+
+def test_unknown_entity_gets_404_with_a_helpful_page(client: httpx.Client) -> None:
+    response = client.get("/id/person/nobody-at-all", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert "No entity" in response.text and "nobody-at-all" in response.text
+    assert client.get("/doc/person/nobody-at-all.ttl").status_code == 404
+    assert client.get("/id/person/Not_A_Slug").status_code == 400
+
+
+def test_unsatisfiable_accept_gets_406(client: httpx.Client) -> None:
+    response = client.get("/id/person/ratko-mladic", headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    assert "text/turtle" in response.text and "text/html" in response.text
+
+
+def test_ontology_and_shapes_are_published(client: httpx.Client) -> None:
+    html = client.get("/ontology", headers={"Accept": "text/html"})
+    assert html.status_code == 200 and 'id="Charge"' in html.text and "icj:legalBasis" in html.text
+    turtle = client.get("/ontology", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+    assert (ICJ.Charge, rdflib.RDF.type, rdflib.OWL.Class) in graph
+    assert "sh:NodeShape" in client.get("/shapes").text
+
+
+def test_void_lists_classes_endpoint_and_dumps(client: httpx.Client) -> None:
+    graph = rdflib.Graph().parse(data=client.get("/.well-known/void").text, format="turtle")
+    void = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    dataset = rdflib.URIRef(CANONICAL + "dataset")
+    assert (dataset, void.sparqlEndpoint, rdflib.URIRef(f"{client.base_url}/sparql")) in graph
+    urls = [str(u) for u in graph.objects(None, dcat.downloadURL)]
+    assert len(urls) == 4
+    nquads = next(u for u in urls if u.endswith(".nq.gz"))
+    response = client.get(nquads)
+    assert response.status_code == 200 and len(response.content) > 10_000
+
+
+def test_a_crawler_reaches_cases_persons_and_charges_from_a_tribunal(server: str) -> None:
+    """Follow links only, starting at the ICTY's IRI (w3id.org mapped to this server)."""
+    seen: set[str] = set()
+    queue = deque([CANONICAL + "id/tribunal/icty"])
+    kinds: set[str] = set()
+    with httpx.Client(follow_redirects=True, timeout=30) as http:
+        while queue and len(seen) < 60:
+            iri = queue.popleft()
+            if iri in seen:
+                continue
+            seen.add(iri)
+            kinds.add(iri.split("/id/", 1)[1].split("/", 1)[0])
+            response = http.get(
+                iri.replace(CANONICAL, server + "/"), headers={"Accept": "text/turtle"}
+            )
+            assert response.status_code == 200, iri
+            graph = rdflib.Graph().parse(data=response.text, format="turtle")
+            for term in {*graph.subjects(), *graph.objects()}:
+                if isinstance(term, rdflib.URIRef) and str(term).startswith(CANONICAL + "id/"):
+                    queue.append(str(term))
+    assert {"tribunal", "case", "person", "charge"} <= kinds
