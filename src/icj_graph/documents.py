@@ -111,3 +111,68 @@ def _text(row: dict[str, dict[str, str]]) -> str:
         return row["olabel"]["value"]
     value = row["o"]["value"]
     return value.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if row["o"]["type"] == "uri" else value
+
+
+_EVENT_KINDS = (
+    "ArrestWarrant",
+    "Arrest",
+    "Transfer",
+    "VoluntarySurrender",
+    "TrialJudgment",
+    "AppealJudgment",
+    "SentencingJudgment",
+    "Signature",
+    "Ratification",
+    "Accession",
+    "Withdrawal",
+    "AcceptanceDeclaration",
+)
+
+
+def timeline_query(iri: str) -> str:
+    """SELECT the dated events of an entity's story: for a case, its warrants, its accused's
+    arrests and transfers, and its judgments; for a person, the same across cases; for a State,
+    its treaty actions."""
+    e = f"<{_check(iri)}>"
+    kinds = " ".join(f"icj:{k}" for k in _EVENT_KINDS)
+    return f"""PREFIX icj: <https://w3id.org/icj-graph/ontology#>
+SELECT DISTINCT ?event ?kind ?label ?date WHERE {{
+  {{ ?event icj:case {e} }}
+  UNION {{ {e} a icj:Case ; icj:accused ?p . ?event icj:person ?p }}
+  UNION {{ ?event icj:person {e} }} UNION {{ ?event icj:subject {e} }}
+  UNION {{ ?event icj:accused {e} }} UNION {{ ?event icj:state {e} }}
+  VALUES ?kind {{ {kinds} }}
+  ?event a ?kind ; icj:date ?date ; <{RDFS_LABEL}> ?label .
+}} ORDER BY ?date ?label"""
+
+
+def charges_query(iri: str) -> str:
+    """SELECT the charges of a case or against a person, with crime, provision and outcome."""
+    e = f"<{_check(iri)}>"
+    return f"""PREFIX icj: <https://w3id.org/icj-graph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?charge ?case ?caseNumber ?person ?personLabel ?count ?crime ?crimeLabel ?provision
+       ?provisionLabel ?outcome ?outcomeLabel WHERE {{
+  {{ ?charge icj:case {e} }} UNION {{ ?charge icj:accused {e} }}
+  ?charge a icj:Charge ; icj:case ?case ; icj:accused ?person ; icj:crime ?crime ;
+      icj:legalBasis ?provision ; icj:outcome ?outcome .
+  ?case icj:caseNumber ?caseNumber . ?person <{RDFS_LABEL}> ?personLabel .
+  ?crime skos:prefLabel ?crimeLabel . ?provision <{RDFS_LABEL}> ?provisionLabel .
+  ?outcome skos:prefLabel ?outcomeLabel .
+  OPTIONAL {{ ?charge icj:countNumber ?count }}
+}} ORDER BY ?caseNumber ?personLabel xsd:integer(?count) ?count ?crimeLabel"""
+
+
+def prosecutions_query(iri: str) -> str:
+    """SELECT the prosecutions of a case or of a person: accused, case, tribunal, outcome."""
+    e = f"<{_check(iri)}>"
+    return f"""PREFIX icj: <https://w3id.org/icj-graph/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?case ?caseLabel ?caseNumber ?tribunal ?person ?personLabel ?outcome ?outcomeLabel WHERE {{
+  {{ ?p icj:case {e} }} UNION {{ ?p icj:accused {e} }}
+  ?p a icj:Prosecution ; icj:case ?case ; icj:accused ?person ; icj:outcome ?outcome .
+  ?case icj:caseNumber ?caseNumber ; <{RDFS_LABEL}> ?caseLabel ;
+      icj:tribunal/skos:notation ?tribunal .
+  ?person <{RDFS_LABEL}> ?personLabel . ?outcome skos:prefLabel ?outcomeLabel .
+}} ORDER BY ?caseNumber ?personLabel"""

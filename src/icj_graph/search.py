@@ -32,3 +32,43 @@ def needle(text: str) -> str:
     'mladic drop all'
     """
     return " ".join(_UNSAFE.sub(" ", fold(text)).split())
+
+
+NAME_PATHS = (
+    "rdfs:label|skos:altLabel|skos:prefLabel|icj:caseNumber|skos:notation|icj:situationNumber"
+)
+SEARCHED_CLASSES = (
+    "Person",
+    "Case",
+    "Tribunal",
+    "State",
+    "Situation",
+    "Crime",
+    "LegalInstrument",
+    "Provision",
+)
+
+
+def match_pattern(variable: str, text: str) -> str:
+    """A SPARQL pattern binding `variable` to entities whose name or alias contains `text`.
+
+    >>> match_pattern("?e", "Mladić").split(" . ")[1]
+    'FILTER(CONTAINS(icjf:fold(STR(?name)), "mladic"))'
+    """
+    folded = needle(text)
+    return f'{variable} {NAME_PATHS} ?name . FILTER(CONTAINS(icjf:fold(STR(?name)), "{folded}"))'
+
+
+def search_query(text: str, *, limit: int) -> str:
+    """SELECT entities of the searched classes matching `text`, best matches first.
+
+    Needs the prefixes ``icj:``, ``rdfs:``, ``skos:`` and ``icjf:``.
+    """
+    folded = needle(text)
+    kinds = " ".join(f"icj:{c}" for c in SEARCHED_CLASSES)
+    return f"""SELECT ?e ?kind (SAMPLE(?l) AS ?label) (MIN(?rank) AS ?best) WHERE {{
+  VALUES ?kind {{ {kinds} }}
+  ?e a ?kind . {match_pattern("?e", text)}
+  BIND(IF(STRSTARTS(icjf:fold(STR(?name)), "{folded}"), 0, 1) AS ?rank)
+  OPTIONAL {{ ?e rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en")) }}
+}} GROUP BY ?e ?kind ORDER BY ?best STRLEN(STR(?label)) ?label LIMIT {limit}"""

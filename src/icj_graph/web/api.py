@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from icj_graph.errors import BadRequest, UnknownEntity
 from icj_graph.infer import INFERRED_GRAPH
-from icj_graph.iris import ID_BASE, SLUG, mint_iri
+from icj_graph.iris import ID_BASE, SLUG, mint_iri, to_served
 from icj_graph.jsonld import compact_nodes, embed
-from icj_graph.search import FOLD_FUNCTION, needle
+from icj_graph.search import FOLD_FUNCTION, match_pattern, needle, search_query
 from icj_graph.vocab import NS
 from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
@@ -129,6 +129,38 @@ class Page(BaseModel):
     items: list[Summary]
 
 
+class Suggestion(BaseModel):
+    """A search suggestion: an entity, its kind and the page to open."""
+
+    id: str
+    label: str
+    kind: str
+    url: str
+
+
+@router.get("/suggest", response_model=list[Suggestion], summary="Search suggestions")
+async def suggest(
+    request: Request,
+    engine: EngineDep,
+    q: Annotated[str, Query(min_length=1, description="Part of a name, alias or case number.")],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[Suggestion]:
+    """Entities whose names, aliases or case numbers contain `q` (accents and case ignored)."""
+    if not needle(q):
+        return []
+    rows = await _select(engine, search_query(q, limit=limit))
+    base = served_base(request)
+    return [
+        Suggestion(
+            id=r["e"]["value"],
+            label=r.get("label", {}).get("value", r["e"]["value"]),
+            kind=r["kind"]["value"].removeprefix(NS),
+            url=to_served(r["e"]["value"], base),
+        )
+        for r in rows
+    ]
+
+
 @router.get("/{collection}", response_model=Page, summary="A collection, filtered and paged")
 async def list_collection(
     collection: str,
@@ -230,10 +262,7 @@ def _where(spec: Collection, request: Request, q: str | None) -> str:
         # Filters of one request share ?x: "convicted of genocide at the ICTY" is one charge.
         patterns.append(spec.filters[key].replace("{v}", target))
     if q and needle(q):
-        patterns.append(
-            "?e rdfs:label|skos:altLabel|skos:prefLabel|icj:caseNumber|skos:notation ?name . "
-            f'FILTER(CONTAINS(icjf:fold(STR(?name)), "{needle(q)}"))'
-        )
+        patterns.append(match_pattern("?e", q))
     return " ".join(patterns)
 
 
