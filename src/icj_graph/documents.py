@@ -15,6 +15,8 @@ from icj_graph.iris import SLUG
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+INFERRED = "https://w3id.org/icj-graph/graph/inferred"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 
 
 def _check(iri: str) -> str:
@@ -49,7 +51,8 @@ def outline_query(iri: str) -> str:
     """SELECT the rows of `iri`'s HTML page: outgoing and incoming links with labels."""
     e = f"<{_check(iri)}>"
     return f"""SELECT ?direction ?p ?plabel ?o ?olabel WHERE {{
-  {{ BIND("out" AS ?direction) {e} ?p ?o .
+  {{ BIND("out" AS ?direction) GRAPH ?g {{ {e} ?p ?o }}
+     FILTER (?g != <{INFERRED}> || ?p = <{RDF_TYPE}>)
      OPTIONAL {{ ?o <{RDFS_LABEL}> ?olabel FILTER(LANGMATCHES(LANG(?olabel), "en")) }} }}
   UNION
   {{ BIND("in" AS ?direction) ?o ?p {e} .
@@ -74,6 +77,7 @@ class Outline:
 
     iri: str
     label: str
+    alt_labels: list[str] = field(default_factory=list)
     types: list[Value] = field(default_factory=list)
     properties: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
     incoming: dict[str, list[Value]] = field(default_factory=lambda: defaultdict(list))
@@ -102,6 +106,9 @@ def outline_from_results(iri: str, results_json: bytes) -> Outline:
         else:
             if p == RDFS_LABEL and value.language in (None, "en"):
                 outline.label = value.text
+                continue
+            if p == SKOS_ALT:
+                outline.alt_labels.append(value.text)
             outline.properties[name].append(value)
     return outline
 
@@ -176,3 +183,44 @@ SELECT ?case ?caseLabel ?caseNumber ?tribunal ?person ?personLabel ?outcome ?out
       icj:tribunal/skos:notation ?tribunal .
   ?person <{RDFS_LABEL}> ?personLabel . ?outcome skos:prefLabel ?outcomeLabel .
 }} ORDER BY ?caseNumber ?personLabel"""
+
+
+_SCHEMA_TYPES = {
+    "Person": "Person",
+    "Tribunal": "GovernmentOrganization",
+    "State": "Country",
+    "LegalInstrument": "Legislation",
+    "Provision": "Legislation",
+    "Situation": "Event",
+    "CustodyEvent": "Event",
+    "TreatyAction": "Event",
+}
+
+
+def schema_org(outline: Outline, page_url: str) -> dict[str, object]:
+    """The schema.org description search engines read from the page (embedded JSON-LD).
+
+    >>> o = Outline(iri="https://w3id.org/icj-graph/id/person/x", label="X", alt_labels=["Y"])
+    >>> o.types.append(Value(text="Person", iri="https://w3id.org/icj-graph/ontology#Person"))
+    >>> schema_org(o, "http://h/doc/person/x.html")["@type"]
+    'Person'
+    """
+    kinds = {t.iri.rsplit("#", 1)[-1] for t in outline.types if t.iri}
+    schema_type = next((s for k, s in _SCHEMA_TYPES.items() if k in kinds), "Thing")
+    described: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": schema_type,
+        "@id": outline.iri,
+        "name": outline.label,
+        "url": page_url,
+    }
+    if outline.alt_labels:
+        described["alternateName"] = outline.alt_labels
+    same = [v.iri for v in outline.properties.get("sameAs", []) if v.iri]
+    if same:
+        described["sameAs"] = same
+    for key, name in (("birthDate", "birth date"), ("deathDate", "death date")):
+        values = outline.properties.get(key) or outline.properties.get(name)
+        if values:
+            described[key] = values[0].text
+    return described

@@ -3,10 +3,21 @@ which is negotiated (HTML, Turtle, N-Triples, RDF/XML, JSON-LD) or fixed by an e
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from icj_graph.documents import describe_query, exists_query, outline_from_results, outline_query
+from icj_graph.documents import (
+    charges_query,
+    describe_query,
+    exists_query,
+    outline_from_results,
+    outline_query,
+    prosecutions_query,
+    schema_org,
+    timeline_query,
+)
 from icj_graph.errors import UnknownEntity
 from icj_graph.formats import GRAPHS, Format, negotiate
 from icj_graph.iris import mint_iri, to_served
@@ -16,6 +27,7 @@ from icj_graph.web.templating import templates
 from icj_graph.workers import WorkerPool
 
 router = APIRouter(tags=["Linked data"])
+RESULTS_JSON = "application/sparql-results+json"
 HTML = Format("text/html", ("html",), GRAPHS[0].engine)
 #: Document formats by file extension; the first is what browsers get.
 EXTENSIONS: dict[str, Format] = {
@@ -70,15 +82,37 @@ async def document(
     if not dot:
         headers["Content-Location"] = f"{served_base(request)}doc/{kind}/{slug}.{variant}"
     if fmt is HTML:
-        rows = await engine.fetch(outline_query(iri), "application/sparql-results+json")
-        outline = outline_from_results(iri, rows)
-        context = {"outline": outline, "served": served_base(request), "to_served": to_served}
+        context = await _page_context(engine, iri, served_base(request))
         return templates.TemplateResponse(request, "entity.html", context, headers=headers)
     body = await engine.fetch(describe_query(iri), fmt.media_type)
     return Response(body, media_type=fmt.content_type, headers=headers)
 
 
+async def _page_context(engine: WorkerPool, iri: str, served: str) -> dict[str, object]:
+    outline = outline_from_results(iri, await engine.fetch(outline_query(iri), RESULTS_JSON))
+    rows = {}
+    for name, query in (
+        ("timeline", timeline_query(iri)),
+        ("charges", charges_query(iri)),
+        ("prosecutions", prosecutions_query(iri)),
+    ):
+        answer = json.loads(await engine.fetch(query, RESULTS_JSON))
+        rows[name] = [{k: v["value"] for k, v in r.items()} for r in answer["results"]["bindings"]]
+    page_url = f"{served}doc/{iri.split('/id/', 1)[1]}.html"
+    shown = {"case", "accused", "subject", "person", "state", "instrument", "territory"}
+    return {
+        "outline": outline,
+        "incoming": {
+            k: v for k, v in outline.incoming.items() if k not in shown or not rows["charges"]
+        },
+        "served": served,
+        "to_served": to_served,
+        "jsonld": schema_org(outline, page_url),
+        **rows,
+    }
+
+
 async def _require(engine: WorkerPool, iri: str) -> None:
-    answer = await engine.fetch(exists_query(iri), "application/sparql-results+json")
+    answer = await engine.fetch(exists_query(iri), RESULTS_JSON)
     if b"true" not in answer:
         raise UnknownEntity(iri)

@@ -1,0 +1,84 @@
+"""HTML pages: home, search, the query editor, statistics. Handlers build plain contexts;
+templates never query."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from icj_graph.charts import CHARTS
+from icj_graph.examples import load_examples
+from icj_graph.search import needle, search_query
+from icj_graph.vocab import NS, PREFIXES
+from icj_graph.web.api import PREFIXES as API_PREFIXES
+from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
+from icj_graph.web.linked_data import served_base
+from icj_graph.web.templating import templates
+
+router = APIRouter(include_in_schema=False)
+RESULTS_JSON = "application/sparql-results+json"
+_TRIBUNALS = f"""PREFIX icj: <{NS}>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?t ?notation ?label ?founded (COUNT(DISTINCT ?case) AS ?cases)
+       (COUNT(DISTINCT ?person) AS ?accused) (COUNT(DISTINCT ?convicted) AS ?convictions)
+WHERE {{
+  ?t a icj:Tribunal ; skos:notation ?notation ; rdfs:label ?label ; icj:foundingDate ?founded .
+  FILTER (LANGMATCHES(LANG(?label), "en"))
+  OPTIONAL {{ ?case icj:tribunal ?t ; icj:accused ?person .
+    OPTIONAL {{ ?p a icj:Prosecution ; icj:case ?case ; icj:accused ?convicted ;
+      icj:outcome <https://w3id.org/icj-graph/id/outcome/convicted> }} }}
+}} GROUP BY ?t ?notation ?label ?founded ORDER BY ?founded"""
+
+
+async def _rows(engine: EngineDep, query: str) -> list[dict[str, str]]:
+    answer = json.loads(await engine.fetch(query, RESULTS_JSON))
+    return [{k: v["value"] for k, v in row.items()} for row in answer["results"]["bindings"]]
+
+
+@router.get("/")
+async def home(request: Request, engine: EngineDep, build: BuildDep) -> Response:
+    """What the dataset covers, with live counts, a search box and the tribunals to browse."""
+    context = {
+        "tribunals": await _rows(engine, _TRIBUNALS),
+        "classes": build.classes,
+        "build": build,
+        "served": served_base(request),
+    }
+    return templates.TemplateResponse(request, "home.html", context)
+
+
+@router.get("/search")
+async def search(
+    request: Request, engine: EngineDep, q: Annotated[str, Query()] = ""
+) -> Response:
+    """Entities whose names, aliases or case numbers contain `q`, accents and case ignored."""
+    results: list[dict[str, Any]] = []
+    if needle(q):
+        results = await _rows(engine, API_PREFIXES + search_query(q, limit=100))
+        for r in results:
+            r["kind"] = r["kind"].removeprefix(NS)
+    context = {"query_text": q, "results": results, "served": served_base(request)}
+    return templates.TemplateResponse(request, "search.html", context)
+
+
+@router.get("/query")
+async def query_page(request: Request, settings: SettingsDep) -> Response:
+    """The SPARQL editor with the examples of queries/, loadable with one click."""
+    examples = load_examples(settings.source_dir / "queries")
+    return templates.TemplateResponse(request, "query.html", {"examples": examples})
+
+
+@router.get("/stats")
+async def stats(request: Request) -> Response:
+    """Charts, each drawn from the query shown beside it."""
+    return templates.TemplateResponse(request, "stats.html", {"charts": CHARTS})
+
+
+@router.get("/prefixes.json")
+async def prefixes() -> dict[str, str]:
+    """The prefixes the query editor offers (instead of asking prefix.cc)."""
+    return PREFIXES

@@ -1,0 +1,80 @@
+// Query page: YASGUI on our endpoint (offline: local prefixes, no remote autocompletion), the
+// examples, a shareable link, downloads in CSV and JSON, and a chart of aggregate results.
+(function () {
+  "use strict";
+  var CANONICAL = "https://w3id.org/icj-graph/";
+  var root = document.getElementById("yasgui");
+  var params = new URLSearchParams(window.location.search);
+  var yasgui = new window.Yasgui(root, {
+    requestConfig: { endpoint: root.dataset.endpoint, method: "POST" },
+    copyEndpointOnNewTab: false,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: root.dataset.endpoint }]; } },
+    persistenceId: null,
+    yasqe: { prefixCcApi: "/prefixes.json", autocompleters: ["prefixes", "variables"], resizeable: true },
+    yasr: { prefixes: {} }
+  });
+  function tab() { return yasgui.getTab(); }
+  function editor() { return tab().getYasqe(); }
+  function load(text, run) {
+    editor().setValue(text);
+    if (run) { editor().query(); }
+  }
+  if (params.get("query")) { load(params.get("query"), true); }
+
+  document.querySelectorAll("button[data-example]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      load(button.dataset.query, true);
+      root.scrollIntoView();
+    });
+  });
+
+  function link(format) {
+    return "/sparql?" + new URLSearchParams({ query: editor().getValue(), format: format }).toString();
+  }
+  function refreshLinks() {
+    document.getElementById("download-csv").href = link("csv");
+    document.getElementById("download-json").href = link("json");
+  }
+  document.getElementById("download-csv").addEventListener("focus", refreshLinks);
+  document.getElementById("download-json").addEventListener("focus", refreshLinks);
+  document.getElementById("download-csv").addEventListener("mouseover", refreshLinks);
+  document.getElementById("download-json").addEventListener("mouseover", refreshLinks);
+
+  document.getElementById("share").addEventListener("click", function () {
+    var url = window.location.origin + "/query?" + new URLSearchParams({ query: editor().getValue() }).toString();
+    window.history.replaceState(null, "", url);
+    var status = document.getElementById("share-status");
+    (navigator.clipboard ? navigator.clipboard.writeText(url) : Promise.reject())
+      .then(function () { status.textContent = "Link copied."; })
+      .catch(function () { status.textContent = "Link: " + url; });
+  });
+
+  // Results link to this server's entity pages instead of the canonical host.
+  new MutationObserver(function () {
+    root.querySelectorAll('a[href^="' + CANONICAL + '"]').forEach(function (a) {
+      a.href = window.location.origin + "/" + a.getAttribute("href").slice(CANONICAL.length);
+      a.removeAttribute("target");
+    });
+  }).observe(root, { childList: true, subtree: true });
+
+  document.getElementById("draw-chart").addEventListener("click", function () {
+    var body = new URLSearchParams({ query: editor().getValue() });
+    fetch("/sparql", { method: "POST", body: body, headers: { Accept: "application/sparql-results+json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (result) {
+        var vars = result.head.vars, rows = result.results.bindings;
+        var numeric = vars.filter(function (v) { return rows.length && rows.every(function (b) { return b[v] && !isNaN(Number(b[v].value)); }); });
+        var box = document.getElementById("result-chart-box"), canvas = document.getElementById("result-chart");
+        if (!numeric.length || vars.length < 2) { document.getElementById("share-status").textContent = "A chart needs a label column and a numeric column."; return; }
+        box.hidden = false;
+        if (canvas.chart) { canvas.chart.destroy(); }
+        var label = vars.find(function (v) { return numeric.indexOf(v) < 0; }) || vars[0];
+        var value = numeric.find(function (v) { return v !== label; });
+        canvas.chart = new window.Chart(canvas, { type: "bar", data: {
+          labels: rows.map(function (b) { return b[label] ? b[label].value : ""; }),
+          datasets: [{ label: value, data: rows.map(function (b) { return Number(b[value].value); }), backgroundColor: "#0b5394" }] },
+          options: { responsive: true, maintainAspectRatio: false, animation: false } });
+        canvas.setAttribute("data-drawn", String(rows.length));
+      });
+  });
+})();

@@ -1,0 +1,173 @@
+"""The web pages in real headless Chromium (Debian's), driven by Playwright; screenshots kept
+in test-artifacts/."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
+
+from tests.conftest import REPO
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: apt-get install chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser: Browser, server: str) -> Iterator[Page]:
+    """A page that records requests leaving the host and console errors, checked afterwards."""
+    context = browser.new_context(base_url=server, viewport={"width": 1200, "height": 900})
+    tab = context.new_page()
+    offsite: list[str] = []
+    errors: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if not request.url.startswith((server, "data:")):
+            offsite.append(request.url)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    tab.on("request", on_request)
+    tab.on("console", on_console)
+    yield tab
+    context.close()
+    assert offsite == [], f"requests left the host: {offsite}"
+    assert errors == [], f"console errors: {errors}"
+
+
+def shot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def test_home_page_shows_live_counts_and_tribunals(page: Page) -> None:
+    page.goto("/")
+    expect(page.locator("h1")).to_contain_text("international criminal justice")
+    rows = page.locator("#tribunals tbody tr")
+    expect(rows).to_have_count(7)
+    expect(page.locator("#tribunals")).to_contain_text("International Criminal Tribunal for Rwanda")
+    expect(page.locator("#counts li").first).to_be_visible()
+    shot(page, "home")
+
+
+@pytest.mark.parametrize("typed", ["Mladic", "mladić"])
+def test_search_suggests_with_and_without_accents_and_opens_the_result(
+    page: Page, typed: str
+) -> None:
+    page.goto("/")
+    box = page.locator("#home-search")
+    box.press_sequentially(typed, delay=30)
+    option = page.get_by_role("option", name="Ratko Mladić · Person")
+    expect(option).to_be_visible()
+    box.press("ArrowDown")
+    while page.locator("#home-search-suggestions [aria-selected=true]").inner_text() != option.inner_text():
+        box.press("ArrowDown")
+    box.press("Enter")
+    expect(page.locator("h1")).to_have_text("Ratko Mladić")
+    expect(page).to_have_url(f"{page.url.split('/doc/')[0]}/doc/person/ratko-mladic.html")
+    shot(page, f"search-{'plain' if typed == 'Mladic' else 'accented'}")
+
+
+def test_search_page_lists_results(page: Page) -> None:
+    page.goto("/search?q=kambanda")
+    expect(page.locator("#results li").first).to_contain_text("Jean Kambanda")
+
+
+def test_example_query_runs_and_charts_aggregates(page: Page) -> None:
+    page.goto("/query")
+    page.locator("button[data-example=genocide-charges]").click()
+    table = page.locator(".yasr table.dataTable tbody tr")
+    expect(table.first).to_be_visible(timeout=15_000)
+    assert table.count() > 10
+    expect(page.locator(".yasr")).to_contain_text("Jean-Paul Akayesu")
+    page.locator("button[data-example=cases-per-tribunal]").click()
+    expect(page.locator(".yasr")).to_contain_text("ICTR", timeout=15_000)
+    page.locator("#draw-chart").click()
+    expect(page.locator("#result-chart")).to_have_attribute("data-drawn", "7")
+    shot(page, "query")
+    page.locator("button[data-example=death-sentences]").click()
+    expect(page.locator(".yasr")).to_contain_text("Hideki", timeout=15_000)
+    page.locator("#draw-chart").click()  # no numeric column: a message instead of a chart
+    expect(page.locator("#share-status")).to_contain_text("numeric column")
+
+
+def test_results_link_to_this_servers_entity_pages(page: Page, server: str) -> None:
+    query = "SELECT ?case WHERE { ?case <https://w3id.org/icj-graph/ontology#caseNumber> \"IT-09-92\" }"
+    page.goto(f"/query?query={quote(query)}")
+    link = page.locator(f'.yasr a[href="{server}/id/case/it-09-92"]')
+    expect(link).to_be_visible(timeout=15_000)
+    link.click()
+    expect(page.locator("h1")).to_have_text("Prosecutor v. Ratko Mladić")
+
+
+def test_case_page_has_timeline_charges_and_sources(page: Page) -> None:
+    page.goto("/id/case/it-09-92")
+    timeline = page.locator("#timeline li")
+    expect(timeline).to_have_count(5)
+    expect(timeline.first).to_contain_text("1996-07-11")
+    expect(page.locator("#charges tbody tr")).to_have_count(11)
+    expect(page.locator("#charges")).to_contain_text("ICTY Statute, article 4(3)(a)")
+    expect(page.locator(".sources a[href='https://www.icty.org/en/case/mladic']")).to_be_visible()
+    schema = json.loads(page.locator('script[type="application/ld+json"]').inner_text())
+    assert schema["name"] == "Prosecutor v. Ratko Mladić"
+    assert schema["@context"] == "https://schema.org"
+    shot(page, "case")
+
+
+def test_person_page_lists_cases_across_tribunals(page: Page) -> None:
+    page.goto("/id/person/jean-kambanda")
+    expect(page.locator("#prosecutions")).to_contain_text("ICTR-97-23")
+    expect(page.locator("#charges tbody tr")).to_have_count(6)
+    shot(page, "person")
+
+
+def test_state_page_shows_its_rome_statute_history(page: Page) -> None:
+    page.goto("/id/state/bdi")
+    expect(page.locator("#timeline")).to_contain_text("Withdrawal")
+    shot(page, "state")
+
+
+def test_statistics_page_draws_every_chart(page: Page) -> None:
+    page.goto("/stats")
+    canvases = page.locator(".chart-block canvas")
+    expect(canvases).to_have_count(4)
+    for i in range(4):
+        expect(canvases.nth(i)).to_have_attribute("data-drawn", re.compile(r"^[1-9]\d*$"))
+    shot(page, "stats")
+
+
+def test_pages_fit_a_phone_and_are_keyboard_navigable(browser: Browser, server: str) -> None:
+    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    for path in ("/", "/id/case/it-09-92", "/stats"):
+        phone.goto(path)
+        overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+    phone.goto("/")
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.textContent") == "Skip to content"
+    shot(phone, "home-phone")
+    context.close()
