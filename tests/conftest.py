@@ -7,7 +7,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -16,7 +16,7 @@ import uvicorn
 
 from icj_graph.build import build
 from icj_graph.settings import Settings
-from icj_graph.web.app import create_app
+from icj_graph.web.app import server_config
 
 REPO = Path(__file__).resolve().parent.parent
 #: The data the served store is built from: the repository (a developer may point elsewhere).
@@ -38,7 +38,7 @@ def serve_in_thread(settings: Settings) -> tuple[str, uvicorn.Server, threading.
     """Start the real app under uvicorn on a free loopback port; return its base URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
+    server = uvicorn.Server(server_config(settings, log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -86,3 +86,25 @@ def make_source(tmp: Path, data_files: list[Path]) -> Path:
     for path in data_files:
         shutil.copy(path, tmp / "data" / path.name)
     return tmp
+
+
+@pytest.fixture()
+def serve_fixture(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Start the app on a dataset of fixture files, with settings of the test's choosing."""
+    servers: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(data_files: list[Path], **settings: object) -> str:
+        source = make_source(tmp_path / f"src{len(servers)}", data_files)
+        store = tmp_path / f"store{len(servers)}"
+        build(Settings(source_dir=source, store_path=store))
+        options = {"workers": 1, "query_timeout_s": TEST_TIMEOUT_S, **settings}
+        base, server, thread = serve_in_thread(
+            Settings(source_dir=source, store_path=store, **options)  # type: ignore[arg-type]
+        )
+        servers.append((server, thread))
+        return base
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(10)

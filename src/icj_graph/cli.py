@@ -5,6 +5,7 @@ Exit codes: 0 ok; 1 refused (the message on stderr, no traceback); 2 usage.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -81,13 +82,14 @@ def serve(
 
     from icj_graph.build import build as run_build
     from icj_graph.store import INFO_FILE
-    from icj_graph.web.app import create_app
+    from icj_graph.web.app import server_config
 
     settings = _settings(source, store, workers=workers)
     if not (settings.store_path / INFO_FILE).is_file():
         _say(f"no store at {settings.store_path}: building it first")
         run_build(settings, progress=_say)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    uvicorn.Server(server_config(settings, host=host, port=port, log_level="info")).run()
 
 
 @app.command()

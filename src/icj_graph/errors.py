@@ -17,6 +17,7 @@ what to do. ``web/error_handlers.py`` maps the classes to HTTP statuses in one t
         ├── BadRequest                                                              → 400
         │   └── QuerySyntaxError       .line .column                                → 400
         ├── PayloadTooLarge            .limit                                       → 413
+        │   └── UriTooLong             a GET query over the limit                   → 414
         ├── UnsupportedMediaType       a body we cannot read                        → 415
         ├── UpdateRefused              the endpoint is read-only                    → 403
         ├── ServiceRefused             SERVICE federation is off                    → 403
@@ -119,6 +120,18 @@ class PayloadTooLarge(RequestError):
 
     def __init__(self, what: str, limit: int, setting: str) -> None:
         super().__init__(f"{what} is over the limit of {limit} bytes (setting {setting}).")
+        self.limit = limit
+
+
+class UriTooLong(PayloadTooLarge):
+    """A GET query is over the query length limit: send it with POST instead."""
+
+    def __init__(self, limit: int) -> None:
+        RequestError.__init__(
+            self,
+            f"The query in the URL is over the limit of {limit} bytes (setting "
+            "ICJ_GRAPH_MAX_QUERY_BYTES); a long query fits no URL: POST it instead.",
+        )
         self.limit = limit
 
 

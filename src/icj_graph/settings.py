@@ -60,6 +60,23 @@ class Settings(BaseSettings):
         ge=1,
         description="Most items one page of an /api collection returns (per_page is capped).",
     )
+    rate_limit_per_s: float = Field(
+        default=0.0,
+        ge=0,
+        description="Requests a second each client address may make on average (token bucket); "
+        "0 turns rate limiting off (the default for the embedded single-user run).",
+    )
+    rate_limit_burst: int = Field(
+        default=60,
+        ge=1,
+        description="Requests a client may make in a burst before the rate limit applies.",
+    )
+    max_header_bytes: int = Field(
+        default=131_072,
+        ge=1_024,
+        description="Largest request line and headers accepted, in bytes (larger: 400). Above "
+        "max_query_bytes, so that a long GET query gets 414 with its reason.",
+    )
     allow_service: bool = Field(
         default=False,
         description="Allow SPARQL SERVICE federation (only to service_allowlist endpoints).",

@@ -83,7 +83,8 @@ def test_search_suggests_with_and_without_accents_and_opens_the_result(
     option = page.get_by_role("option", name="Ratko Mladić · Person")
     expect(option).to_be_visible()
     box.press("ArrowDown")
-    while page.locator("#home-search-suggestions [aria-selected=true]").inner_text() != option.inner_text():
+    selected = page.locator("#home-search-suggestions [aria-selected=true]")
+    while selected.inner_text() != option.inner_text():
         box.press("ArrowDown")
     box.press("Enter")
     expect(page.locator("h1")).to_have_text("Ratko Mladić")
@@ -115,7 +116,9 @@ def test_example_query_runs_and_charts_aggregates(page: Page) -> None:
 
 
 def test_results_link_to_this_servers_entity_pages(page: Page, server: str) -> None:
-    query = "SELECT ?case WHERE { ?case <https://w3id.org/icj-graph/ontology#caseNumber> \"IT-09-92\" }"
+    query = (
+        'SELECT ?case WHERE { ?case <https://w3id.org/icj-graph/ontology#caseNumber> "IT-09-92" }'
+    )
     page.goto(f"/query?query={quote(query)}")
     link = page.locator(f'.yasr a[href="{server}/id/case/it-09-92"]')
     expect(link).to_be_visible(timeout=15_000)

@@ -23,6 +23,14 @@ from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
 from icj_graph.web.linked_data import served_base
 
 router = APIRouter(prefix="/api", tags=["JSON-LD API"])
+
+
+class JSONLDResponse(JSONResponse):
+    """JSON-LD: plain JSON that expands with the published context."""
+
+    media_type = "application/ld+json"
+
+
 JSONLD = "application/ld+json"
 RESULTS_JSON = "application/sparql-results+json"
 
@@ -161,7 +169,13 @@ async def suggest(
     ]
 
 
-@router.get("/{collection}", response_model=Page, summary="A collection, filtered and paged")
+@router.get(
+    "/{collection}",
+    response_model=Page,
+    response_class=JSONLDResponse,
+    summary="A collection, filtered and paged",
+    responses={304: {"description": "Not Modified."}},
+)
 async def list_collection(
     collection: str,
     request: Request,
@@ -214,7 +228,15 @@ async def list_collection(
     return JSONResponse(body, media_type=JSONLD, headers=headers)
 
 
-@router.get("/{collection}/{slug}", summary="One item as compact JSON-LD")
+@router.get(
+    "/{collection}/{slug}",
+    response_class=JSONLDResponse,
+    summary="One item as compact JSON-LD",
+    responses={
+        200: {"description": "The item.", "content": {JSONLD: {"schema": {"type": "object"}}}},
+        304: {"description": "Not Modified."},
+    },
+)
 async def get_item(
     collection: str, slug: str, request: Request, engine: EngineDep, build: BuildDep
 ) -> Response:

@@ -6,16 +6,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from icj_graph.jsonld import read_context
 from icj_graph.settings import Settings
 from icj_graph.store import current_build, read_build_info
-from icj_graph.web import api, dataset, endpoint, error_handlers, linked_data, pages
+from icj_graph.web import api, dataset, endpoint, error_handlers, health, linked_data, pages
+from icj_graph.web.middleware import AccessLog, RateLimit, SecurityHeaders
 from icj_graph.workers import StoreSpec, WorkerPool
 
 STATIC = Path(__file__).parent / "static"
@@ -24,39 +24,6 @@ DESCRIPTION = (
     "endpoint over tribunals, instruments, crimes, persons, cases, charges, warrants, "
     "judgments and sentences."
 )
-
-
-#: Sent with every response: nothing runs or loads from another host.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
-        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-}
-
-
-class SecurityHeaders:
-    """ASGI middleware adding SECURITY_HEADERS to every response (streams untouched)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -83,6 +50,7 @@ def create_app(settings: Settings) -> FastAPI:
         description=DESCRIPTION,
         version=info.version,
         lifespan=lifespan,
+        responses=error_handlers.ERROR_RESPONSES,
     )
     app.state.settings = settings
     app.state.build_info = info
@@ -95,11 +63,27 @@ def create_app(settings: Settings) -> FastAPI:
         allow_credentials=False,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RateLimit, rate=settings.rate_limit_per_s, burst=settings.rate_limit_burst)
+    app.add_middleware(AccessLog)
     error_handlers.install(app)
+    app.include_router(health.router)
     app.include_router(endpoint.router)
     app.include_router(linked_data.router)
     app.include_router(dataset.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.openapi_schema = error_handlers.error_schemas(app.openapi())
     return app
+
+
+def server_config(settings: Settings, **options: object) -> uvicorn.Config:
+    """The uvicorn configuration serving `settings`: our JSON access log instead of uvicorn's,
+    and the header size limit."""
+    return uvicorn.Config(
+        create_app(settings),
+        access_log=False,
+        http="h11",  # the parser whose header size limit we set (httptools has none to set)
+        h11_max_incomplete_event_size=settings.max_header_bytes,
+        **options,  # type: ignore[arg-type]
+    )

@@ -18,7 +18,14 @@ from icj_graph.store import current_build
 from icj_graph.vocab import PREFIXES
 from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
-from icj_graph.web.linked_data import EXTENSIONS, HTML, OFFERED, extension_of, served_base
+from icj_graph.web.linked_data import (
+    DOCUMENT_RESPONSES,
+    EXTENSIONS,
+    HTML,
+    OFFERED,
+    extension_of,
+    served_base,
+)
 from icj_graph.web.templating import templates
 
 router = APIRouter(tags=["Dataset"])
@@ -40,7 +47,11 @@ WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
 _ONTOLOGY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
 
 
-@router.get("/ontology", summary="The ontology: documentation for browsers, RDF for clients")
+@router.get(
+    "/ontology",
+    summary="The ontology: documentation for browsers, RDF for clients",
+    responses=DOCUMENT_RESPONSES,
+)
 @router.get("/ontology.{extension}", include_in_schema=False)
 async def ontology(
     request: Request, engine: EngineDep, build: BuildDep, extension: str | None = None
@@ -63,14 +74,22 @@ async def ontology(
     return Response(body, media_type=fmt.content_type, headers=headers)
 
 
-@router.get("/context.jsonld", summary="The JSON-LD context of the API and the documents")
+@router.get(
+    "/context.jsonld",
+    summary="The JSON-LD context of the API and the documents",
+    responses={200: {"description": "The context.", "content": {"application/ld+json": {}}}},
+)
 async def context(request: Request) -> Response:
     """The published context: short keys for every term, reverse keys for embedded items."""
     body = json.dumps(request.app.state.jsonld_context, indent=1)
     return Response(body, media_type="application/ld+json")
 
 
-@router.get("/shapes", summary="The SHACL shapes every build passes (Turtle)")
+@router.get(
+    "/shapes",
+    summary="The SHACL shapes every build passes (Turtle)",
+    responses={200: {"description": "The shapes.", "content": {"text/turtle": {}}}},
+)
 @router.get("/shapes.ttl", include_in_schema=False)
 async def shapes(settings: SettingsDep) -> Response:
     """The SHACL shapes of shapes/, as written."""
@@ -78,7 +97,14 @@ async def shapes(settings: SettingsDep) -> Response:
     return Response(text, media_type="text/turtle; charset=utf-8")
 
 
-@router.get("/.well-known/void", summary="VoID and DCAT description of the dataset")
+@router.get(
+    "/.well-known/void",
+    summary="VoID and DCAT description of the dataset",
+    responses={
+        200: {"description": "The description.", "content": {f.media_type: {} for f in GRAPHS}},
+        304: {"description": "Not Modified."},
+    },
+)
 async def void(request: Request, build: BuildDep) -> Response:
     """The dataset: licence, version, size, classes, example resources, endpoint and dumps."""
     fmt = negotiate(GRAPHS, request.headers.get("accept"))
@@ -92,7 +118,16 @@ async def void(request: Request, build: BuildDep) -> Response:
     return Response(body, media_type=fmt.content_type, headers=headers)
 
 
-@router.get("/dumps/{file}", summary="A dump of the whole dataset")
+@router.get(
+    "/dumps/{file}",
+    summary="A dump of the whole dataset",
+    responses={
+        200: {
+            "description": "The dump.",
+            "content": {m: {} for m in ("text/turtle", "application/ld+json", "application/gzip")},
+        }
+    },
+)
 async def dump(file: str, request: Request, settings: SettingsDep, build: BuildDep) -> Response:
     """Download a dump listed in the VoID description (Turtle, N-Triples, N-Quads, JSON-LD)."""
     listed = {d["file"]: d for d in build.dumps}

@@ -16,6 +16,7 @@ from icj_graph.errors import (
     PayloadTooLarge,
     UnsupportedMediaType,
     UpdateRefused,
+    UriTooLong,
 )
 from icj_graph.formats import GRAPHS, Format, for_form, negotiate
 from icj_graph.metadata import SD_PREFIXES, service_description
@@ -51,7 +52,31 @@ async def sparql_get(
     return await _answer(request, params, settings, engine)
 
 
-@router.post("/sparql", responses=_RESPONSES, summary="Query (POST form or direct)")
+@router.post(
+    "/sparql",
+    responses=_RESPONSES,
+    summary="Query (POST form or direct)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                FORM: {
+                    "schema": {
+                        "type": "object",
+                        "required": ["query"],
+                        "properties": {
+                            "query": {"type": "string", "description": "A SPARQL 1.1 query."},
+                            "default-graph-uri": {"type": "string", "format": "uri"},
+                            "named-graph-uri": {"type": "string", "format": "uri"},
+                            "format": {"type": "string"},
+                        },
+                    }
+                },
+                DIRECT: {"schema": {"type": "string", "description": "A SPARQL 1.1 query."}},
+            },
+        }
+    },
+)
 @router.post("/sparql/", include_in_schema=False)
 async def sparql_post(request: Request, settings: SettingsDep, engine: EngineDep) -> Response:
     """Run a query sent as a form (``query=``) or directly (``application/sparql-query``)."""
@@ -82,6 +107,8 @@ async def _answer(
     queries = _values(params, "query")
     if len(queries) != 1:
         raise BadRequest(f"Send exactly one query parameter (got {len(queries)}).")
+    if request.method == "GET" and len(queries[0].encode()) > settings.max_query_bytes:
+        raise UriTooLong(settings.max_query_bytes)
     job = check_query(
         queries[0],
         settings,

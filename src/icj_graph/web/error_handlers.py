@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Route
 
 from icj_graph.errors import (
     BadRequest,
@@ -22,6 +27,7 @@ from icj_graph.errors import (
     UnknownEntity,
     UnsupportedMediaType,
     UpdateRefused,
+    UriTooLong,
 )
 from icj_graph.formats import preferred
 from icj_graph.web.templating import templates
@@ -32,6 +38,7 @@ log = logging.getLogger("icj_graph.web")
 STATUS: tuple[tuple[type[IcjGraphError], int], ...] = (
     (QuerySyntaxError, 400),
     (BadRequest, 400),
+    (UriTooLong, 414),
     (PayloadTooLarge, 413),
     (UnsupportedMediaType, 415),
     (UpdateRefused, 403),
@@ -50,9 +57,67 @@ def status_of(error: IcjGraphError) -> int:
     return next((code for cls, code in STATUS if isinstance(error, cls)), 500)
 
 
-def render_error(request: Request, status: int, message: str, **extra: object) -> Response:
+class ErrorDetail(BaseModel):
+    """What went wrong, and what to do."""
+
+    status: int
+    message: str
+    type: str | None = None
+
+
+class ErrorBody(BaseModel):
+    """The JSON body of every error (text and HTML carry the same message)."""
+
+    error: ErrorDetail
+
+
+_ERROR_CONTENT = {
+    "application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}},
+    "text/plain": {"schema": {"type": "string"}},
+    "text/html": {"schema": {"type": "string"}},
+}
+#: Documented on every operation: the statuses any request can meet.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": _ERROR_CONTENT}
+    for code, text in (
+        (400, "Malformed request or query; the body says what to fix."),
+        (404, "No such entity or resource."),
+        (406, "No acceptable format; the body lists those offered."),
+        (413, "Query or body over a limit."),
+        (414, "GET query over the length limit: POST it."),
+        (415, "A body that is neither a form nor a SPARQL query, or not UTF-8."),
+        (429, "Too many requests from this client; see Retry-After."),
+        (503, "Query timeout, or no store."),
+    )
+}
+
+
+def error_schemas(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Document our errors in an OpenAPI schema: add ErrorBody, and 400 where FastAPI says 422
+    (this service answers 400 to every malformed request)."""
+    components = openapi.setdefault("components", {}).setdefault("schemas", {})
+    components["ErrorBody"] = ErrorBody.model_json_schema(
+        ref_template="#/components/schemas/{model}"
+    )
+    components.update(components["ErrorBody"].pop("$defs", {}))
+    for operations in openapi.get("paths", {}).values():
+        for operation in operations.values():
+            operation.get("responses", {}).pop("422", None)
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    return openapi
+
+
+def render_error(
+    request: Request,
+    status: int,
+    message: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **extra: object,
+) -> Response:
     """Render an error message as text, JSON or HTML, whichever the client accepts."""
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept", **(headers or {})}
     if status == 503:
         headers["Retry-After"] = "5"
     kind = _body_type(request.headers.get("accept", ""))
@@ -82,12 +147,24 @@ async def _on_icj_error(request: Request, error: Exception) -> Response:
         extra["offered"] = error.offered
     if isinstance(error, QuerySyntaxError) and error.line is not None:
         extra.update(line=error.line, column=error.column)
-    return render_error(request, status_of(error), error.message, **extra)
+    return render_error(request, status_of(error), error.message, **extra)  # type: ignore[arg-type]
 
 
 async def _on_http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, StarletteHTTPException)
-    return render_error(request, error.status_code, str(error.detail))
+    headers = dict(error.headers or {})
+    if error.status_code == 405:  # every method the path takes, not just one route's
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return render_error(request, error.status_code, str(error.detail), headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE and isinstance(route, APIRoute | Route):
+            methods |= route.methods or set()
+    return sorted(methods)
 
 
 async def _on_validation_error(request: Request, error: Exception) -> Response:

@@ -38,6 +38,10 @@ EXTENSIONS: dict[str, Format] = {
     "rdf": GRAPHS[3],
 }
 OFFERED = tuple(EXTENSIONS.values())
+#: The 200 answer of every document route, with each format it can take.
+DOCUMENT_RESPONSES: dict[int | str, dict[str, object]] = {
+    200: {"description": "The document.", "content": {f.media_type: {} for f in OFFERED}}
+}
 
 
 def extension_of(fmt: Format) -> str:
@@ -51,7 +55,12 @@ def served_base(request: Request) -> str:
     return (configured or str(request.base_url)).rstrip("/") + "/"
 
 
-@router.get("/id/{kind}/{slug}", status_code=303, summary="An entity IRI: 303 to its document")
+@router.get(
+    "/id/{kind}/{slug}",
+    status_code=303,
+    summary="An entity IRI: 303 to its document",
+    responses={303: {"description": "See Other: the document in the negotiated format."}},
+)
 async def entity(kind: str, slug: str, request: Request, engine: EngineDep) -> Response:
     """Answer 303 See Other to the document of the entity, in the format Accept prefers."""
     iri = mint_iri(kind, slug)
@@ -61,7 +70,11 @@ async def entity(kind: str, slug: str, request: Request, engine: EngineDep) -> R
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
-@router.get("/doc/{kind}/{name}", summary="An entity's document (negotiated, or by extension)")
+@router.get(
+    "/doc/{kind}/{name}",
+    summary="An entity's document (negotiated, or by extension)",
+    responses={**DOCUMENT_RESPONSES, 304: {"description": "Not Modified."}},
+)
 async def document(
     kind: str, name: str, request: Request, engine: EngineDep, build: BuildDep
 ) -> Response:

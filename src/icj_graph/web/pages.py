@@ -52,9 +52,7 @@ async def home(request: Request, engine: EngineDep, build: BuildDep) -> Response
 
 
 @router.get("/search")
-async def search(
-    request: Request, engine: EngineDep, q: Annotated[str, Query()] = ""
-) -> Response:
+async def search(request: Request, engine: EngineDep, q: Annotated[str, Query()] = "") -> Response:
     """Entities whose names, aliases or case numbers contain `q`, accents and case ignored."""
     results: list[dict[str, Any]] = []
     if needle(q):

@@ -1,0 +1,319 @@
+"""Benchmark icj-graph against its peers on the real and synthetic data; write bench/RESULTS.md.
+
+``python bench/run.py [--quick] [--large] [--no-virtuoso]``
+
+For each dataset (the repository's data; synthetic data from ``bench/synth.py``), built with
+``icj-graph build`` into a temporary folder, it starts side by side: icj-graph, Oxigraph's own
+server (read-only, on the build's RocksDB store), rdflib-endpoint (small data only) and, when
+installed, Virtuoso; it times every query sequentially on each, and on pyoxigraph in process,
+then the throughput of a mixed workload at concurrency 8. Last, ``bench/load.py`` loads
+icj-graph with mixed traffic. Only 127.0.0.1 is contacted; every loop is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Store
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+import measure  # noqa: E402
+import report  # noqa: E402
+import servers  # noqa: E402
+import synth  # noqa: E402
+from load import run_load  # noqa: E402
+from queries import Query, query_set  # noqa: E402
+
+#: Largest dataset rdflib-endpoint is run on: it parses and queries in pure Python.
+RDFLIB_MAX_TRIPLES = 60_000
+_STEP = re.compile(r"^(\w+): ([\d.]+) s$")
+
+
+def build_store(source: Path, store: Path) -> dict[str, Any]:
+    """Run ``icj-graph build``; return its steps' seconds, triples and the store's sizes."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        ["icj-graph", "build", "--source", str(source), "--store", str(store)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=7200,
+    )
+    total = time.perf_counter() - start
+    steps = {m[1]: float(m[2]) for line in done.stderr.splitlines() if (m := _STEP.match(line))}
+    build = store.resolve()
+    info = json.loads((build / "build.json").read_text())
+    return {
+        "path": str(build),
+        "triples": info["triples"],
+        "steps": steps,
+        "total_s": round(total, 1),
+        "store_mb": _mb(build),
+        "rocksdb_mb": _mb(build / "oxigraph"),
+        "nq_mb": _mb(build / "dataset.nq"),
+        "dumps_mb": _mb(build / "dumps"),
+    }
+
+
+def _mb(path: Path) -> float:
+    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+    return round(sum(p.stat().st_size for p in files) / 2**20, 1)
+
+
+def _timing_summary(timing: measure.Timing) -> dict[str, Any]:
+    if not timing.ok:
+        return {"error": timing.error or "no answer"}
+    return {
+        "p50": round(timing.percentile(50), 2),
+        "p95": round(timing.percentile(95), 2),
+        "runs": len(timing.samples_ms),
+        "results": timing.results,
+    }
+
+
+def start_servers(
+    build: dict[str, Any], store: Path, work: Path, *, virtuoso: bool
+) -> list[servers.Server]:
+    """Start every server that applies to this dataset, one after the other."""
+    path = Path(build["path"])
+    logs = work / "logs"
+    logs.mkdir(exist_ok=True)
+    started = [
+        servers.start_icj(store, logs, workers=os.cpu_count() or 1),
+        servers.start_oxigraph(path, logs),
+    ]
+    if build["triples"] <= RDFLIB_MAX_TRIPLES:
+        started.append(servers.start_rdflib(path, logs))
+    if virtuoso:
+        try:
+            found = servers.start_virtuoso(path, logs, work)
+            if found:
+                started.append(found)
+        except Exception as err:  # optional peer: report and go on
+            print(f"virtuoso not run: {err}", file=sys.stderr)  # noqa: T201
+    return started
+
+
+def bench_dataset(
+    name: str,
+    build: dict[str, Any],
+    store: Path,
+    work: Path,
+    plan: measure.Plan,
+    *,
+    virtuoso: bool,
+    load_s: float | None,
+    load_concurrency: int,
+) -> dict[str, Any]:
+    """Every measurement on one built dataset; the load test too when `load_s` is set."""
+    queries = query_set()
+    running = start_servers(build, store, work, virtuoso=virtuoso)
+    results: dict[str, dict[str, Any]] = {}
+    timings: dict[str, dict[str, measure.Timing]] = {}
+    load = None
+    try:
+        for server in running:
+            _say(f"{name}: latency on {server.name}")
+            timings[server.name] = measure.latency_http(server.endpoint, queries, plan)
+            results[server.name] = {
+                "startup_s": server.startup_s,
+                "notes": server.notes,
+                "rss_mb": server.rss_mb(),
+            }
+        build_dir = Path(build["path"])
+        for label, opener in (
+            ("pyoxigraph in-process (memory)", measure.open_memory_store),
+            ("pyoxigraph in-process (RocksDB)", lambda b: Store.read_only(str(b / "oxigraph"))),
+        ):
+            _say(f"{name}: latency on {label}")
+            start = time.perf_counter()
+            engine = opener(build_dir)
+            results[label] = {
+                "startup_s": round(time.perf_counter() - start, 2),
+                "notes": ["load or open time; no HTTP"],
+            }
+            timings[label] = measure.latency_store(engine, queries, plan)
+            del engine
+        common = [q for q in queries if all(t[q.name].ok for t in timings.values())]
+        for server in running:
+            _say(f"{name}: throughput on {server.name}")
+            results[server.name]["throughput"] = measure.throughput(
+                server.endpoint, common, plan
+            ).__dict__
+            results[server.name]["throughput"]["per_s"] = round(
+                measure.Throughput(**results[server.name]["throughput"]).per_s, 1
+            )
+        icj = running[0]
+        results[icj.name]["rss_mb"] = icj.rss_mb()
+        results[icj.name]["notes"].append(
+            f"{os.cpu_count()} query workers; memory measured after the latency and throughput runs"
+        )
+        if load_s:
+            _say(f"{name}: load test, {load_s:.0f} s at concurrency {load_concurrency}")
+            load = {
+                "dataset": name,
+                "summary": run_load(icj.base, load_s, load_concurrency, icj.process.pid),
+            }
+    finally:
+        for server in running:
+            server.stop()
+    for label, per_query in timings.items():
+        results[label]["latency"] = {q: _timing_summary(t) for q, t in per_query.items()}
+        results[label]["geomean_ms"] = round(
+            measure.geomean([per_query[q.name].percentile(50) for q in common]), 2
+        )
+    return {
+        "name": name,
+        "build": build,
+        "servers": results,
+        "queries": [q.name for q in queries],
+        "common": [q.name for q in common],
+        "excluded": [q.name for q in queries if q not in common],
+        "plan_runs": plan.runs,
+        "concurrency": plan.concurrency,
+        "throughput_s": plan.throughput_s,
+        "overhead": _overhead(timings, common),
+        "load": load,
+    }
+
+
+def _overhead(
+    timings: dict[str, dict[str, measure.Timing]], common: list[Query]
+) -> dict[str, float]:
+    ours, engine = timings["icj-graph"], timings["pyoxigraph in-process (memory)"]
+    gaps = [ours[q.name].percentile(50) - engine[q.name].percentile(50) for q in common]
+    if not gaps:
+        return {}
+    return {"median_ms": statistics.median(gaps), "min_ms": min(gaps), "max_ms": max(gaps)}
+
+
+def findings(datasets: list[dict[str, Any]]) -> list[str]:
+    """One line per dataset with the ratios the brief asks for."""
+    lines = []
+    for data in datasets:
+        s = data["servers"]
+        ours = s["icj-graph"]
+        parts = []
+        for peer in ("oxigraph", "rdflib-endpoint", "virtuoso"):
+            if peer in s:
+                theirs = s[peer]
+                parts.append(
+                    f"vs {peer}: p50 geomean {ours['geomean_ms'] / theirs['geomean_ms']:.2f}×, "
+                    f"throughput {_div(ours['throughput']['per_s'], theirs['throughput']['per_s'])}"
+                )
+        over = data["overhead"]
+        lines.append(
+            f"**{data['name']}** ({data['build']['triples']:,} triples): icj-graph "
+            + "; ".join(parts)
+            + (
+                f"; overhead over in-process pyoxigraph: median {over['median_ms']:.1f} ms/query"
+                if over
+                else ""
+            )
+            + f"; start-up {ours['startup_s']} s, RSS {ours['rss_mb']} MB."
+        )
+    return lines
+
+
+def _div(ours: float, theirs: float) -> str:
+    return f"{ours / theirs:.2f}×" if theirs else "–"
+
+
+def _say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)  # noqa: T201
+
+
+def main() -> None:
+    """Command line: run the benchmark and write bench/RESULTS.md."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--quick", action="store_true", help="100k synthetic triples, short runs")
+    parser.add_argument("--large", action="store_true", help="add a synthetic ~10M-triple dataset")
+    parser.add_argument(
+        "--no-virtuoso", action="store_true", help="skip Virtuoso even if installed"
+    )
+    parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
+    args = parser.parse_args()
+    if args.quick:
+        plan = measure.Plan(runs=5, warmups=1, budget_s=3.0, throughput_s=5.0)
+        sizes, load_s = [100_000], 20.0
+    else:
+        plan = measure.Plan()
+        sizes, load_s = [1_000_000] + ([10_000_000] if args.large else []), 60.0
+    datasets = []
+    notes = []
+    with tempfile.TemporaryDirectory(prefix="icj-bench-") as tmp:
+        work = Path(tmp)
+        plan_list: list[tuple[str, Path, int | None]] = [("real data", REPO, None)]
+        plan_list += [(f"synthetic {n // 1000:,}k", work / f"synth-{n}", n) for n in sizes]
+        for index, (name, source, size) in enumerate(plan_list):
+            generated = None
+            if size:
+                _say(f"{name}: generating")
+                start = time.perf_counter()
+                synth.generate(source, size)
+                generated = round(time.perf_counter() - start, 1)
+            _say(f"{name}: building")
+            store = work / f"store-{index}" / "store"
+            store.parent.mkdir()
+            build = build_store(source, store)
+            _say(f"{name}: {build['triples']} triples built in {build['total_s']} s")
+            data = bench_dataset(
+                name,
+                build,
+                store,
+                work / f"store-{index}",
+                plan,
+                virtuoso=not args.no_virtuoso,
+                load_s=load_s if size != 10_000_000 else None,
+                load_concurrency=32,
+            )
+            data["generate_s"] = generated
+            datasets.append(data)
+    if not any("virtuoso" in d["servers"] for d in datasets):
+        notes.append(
+            "Virtuoso was not run (not installed, `--no-virtuoso`, or it failed to start)."
+        )
+    notes.append(
+        f"rdflib-endpoint runs only on datasets up to {RDFLIB_MAX_TRIPLES:,} triples (the real "
+        "data): it parses N-Quads and evaluates SPARQL in pure Python; at 100k triples and more "
+        "its load and its joins take minutes (see shared/DEPENDENCY-NOTES.md)."
+    )
+    notes.append(
+        "Oxigraph serves its on-disk RocksDB store (`--union-default-graph`); icj-graph's workers "
+        "hold an in-memory copy (its default). Both in-process variants show the engine's limit."
+    )
+    notes.append(
+        "Latency: each (server, query) gets warm-ups, then up to the planned runs within a time "
+        "budget per query (at least 3 runs); `n=` marks fewer runs. Results are counted on the "
+        "last warm-up (rows, or N-Triples lines) so answers can be compared across servers."
+    )
+    results = {
+        "machine": report.machine(),
+        "mode": " ".join(sys.argv[1:]) or "default",
+        "plan": str(plan),
+        "findings": findings(datasets),
+        "datasets": datasets,
+        "loads": [d["load"] for d in datasets if d.get("load")],
+        "notes": notes,
+    }
+    (BENCH / "out").mkdir(exist_ok=True)
+    (BENCH / "out" / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    args.out.write_text(report.render(results), encoding="utf-8")
+    _say(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
