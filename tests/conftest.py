@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -108,3 +111,18 @@ def serve_fixture(tmp_path: Path) -> Iterator[Callable[..., str]]:
     for server, thread in servers:
         server.should_exit = True
         thread.join(10)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def serve_cli(source: Path, store: Path, port: int, **popen: Any) -> subprocess.Popen[str]:
+    """Run ``icj-graph serve`` as a user does, in a subprocess, on one worker."""
+    command = ["serve", "--port", str(port), "--workers", "1"]
+    command += ["--source", str(source), "--store", str(store)]
+    return subprocess.Popen([sys.executable, "-m", "icj_graph", *command], text=True, **popen)

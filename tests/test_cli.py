@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import FIXTURES, REPO, make_source, wait_until_up
+from tests.conftest import FIXTURES, REPO, free_port, make_source, serve_cli, wait_until_up
 
 MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
 
@@ -63,26 +63,8 @@ def test_unknown_command_is_a_usage_error() -> None:
 def test_serve_builds_when_there_is_no_store_and_answers(tmp_path: Path) -> None:
     source = make_source(tmp_path / "src", MINIMAL)
     store = tmp_path / "store"
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "icj_graph",
-            "serve",
-            "--port",
-            port,
-            "--workers",
-            "1",
-            "--source",
-            str(source),
-            "--store",
-            str(store),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    port = free_port()
+    process = serve_cli(source, store, port, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base, timeout_s=120)
@@ -100,11 +82,3 @@ def test_serve_builds_when_there_is_no_store_and_answers(tmp_path: Path) -> None
         process.terminate()
         output, _ = process.communicate(timeout=30)
     assert "building it first" in output
-
-
-def _free_port() -> str:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])

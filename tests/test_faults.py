@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import httpx
 from icj_graph.build import build
 from icj_graph.settings import Settings
 from icj_graph.store import current_build, read_build_info
-from tests.conftest import FIXTURES, REPO, make_source, wait_until_up
+from tests.conftest import FIXTURES, REPO, free_port, make_source, serve_cli, wait_until_up
 
 MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -25,12 +24,6 @@ def cli(*args: str, **kwargs: object) -> subprocess.Popen[str]:
     return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
         [sys.executable, "-m", "icj_graph", *args], text=True, **kwargs
     )
-
-
-def free_port() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return str(sock.getsockname()[1])
 
 
 def triples(base: str) -> int:
@@ -60,19 +53,7 @@ def test_a_failed_build_leaves_the_running_server_serving(tmp_path: Path) -> Non
     source = make_source(tmp_path / "src", MINIMAL)
     store = tmp_path / "store"
     port = free_port()
-    server = cli(
-        "serve",
-        "--port",
-        port,
-        "--workers",
-        "1",
-        "--source",
-        str(source),
-        "--store",
-        str(store),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = serve_cli(source, store, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base, timeout_s=120)
@@ -98,18 +79,8 @@ def test_kill_9_of_the_server_and_restart_serve_the_same_data(tmp_path: Path) ->
     base = f"http://127.0.0.1:{port}"
     answers = []
     for _ in range(2):
-        server = cli(
-            "serve",
-            "--port",
-            port,
-            "--workers",
-            "1",
-            "--source",
-            str(source),
-            "--store",
-            str(store),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        server = serve_cli(
+            source, store, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         wait_until_up(base, timeout_s=120)
         ready = httpx.get(f"{base}/readyz").json()
