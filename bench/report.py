@@ -67,6 +67,7 @@ def machine() -> dict[str, str]:
         "cores": f"{os.cpu_count()} logical",
         "ram": f"{psutil.virtual_memory().total / 2**30:.1f} GiB",
         "os": platform.platform(),
+        "load average (1/5/15 min) at the end": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
         "python": platform.python_version(),
         "packages": ", ".join(f"{k} {v}" for k, v in versions.items()),
     }

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -91,19 +92,27 @@ def start_servers(
     path = Path(build["path"])
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
-    started = [
-        servers.start_icj(store, logs, workers=os.cpu_count() or 1),
-        servers.start_oxigraph(path, logs),
+    starters: list[Callable[[], servers.Server | None]] = [
+        lambda: servers.start_icj(store, logs, workers=os.cpu_count() or 1),
+        lambda: servers.start_oxigraph(path, logs),
     ]
     if build["triples"] <= RDFLIB_MAX_TRIPLES:
-        started.append(servers.start_rdflib(path, logs))
+        starters.append(lambda: servers.start_rdflib(path, logs))
     if virtuoso:
+        starters.append(lambda: servers.start_virtuoso(path, logs, work))
+    started: list[servers.Server] = []
+    for index, starter in enumerate(starters):
         try:
-            found = servers.start_virtuoso(path, logs, work)
-            if found:
-                started.append(found)
-        except Exception as err:  # optional peer: report and go on
-            print(f"virtuoso not run: {err}", file=sys.stderr)  # noqa: T201
+            server = starter()
+        except Exception as err:
+            if index < 2:  # icj-graph and Oxigraph are the point: stop everything
+                for running in started:
+                    running.stop()
+                raise
+            _say(f"a peer was not run: {err}")  # an optional peer: report it and go on
+            continue
+        if server:
+            started.append(server)
     return started
 
 

@@ -14,7 +14,7 @@ import psutil
 
 HOST = "127.0.0.1"
 PROBE = "ASK { ?s ?p ?o }"
-READY_TIMEOUT_S = 600.0
+READY_TIMEOUT_S = 300.0
 
 
 @dataclass
@@ -128,7 +128,7 @@ def start_rdflib(build: Path, logs: Path) -> Server:
     port = free_port()
     command = ["rdflib-endpoint", "serve", "--host", HOST, "--port", str(port)]
     command.append(str(build / "dataset.nq"))
-    return launch("rdflib-endpoint", command, f"http://{HOST}:{port}/sparql", logs)
+    return launch("rdflib-endpoint", command, f"http://{HOST}:{port}/", logs)
 
 
 VIRTUOSO_INI = """[Database]

@@ -16,9 +16,12 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from pyoxigraph import RdfFormat, parse
 
 from icj_graph.build import build
+from icj_graph.remote import load_into
 from icj_graph.settings import Settings
+from icj_graph.store import DATASET_FILE, current_build
 from icj_graph.web.app import server_config
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,10 +66,53 @@ def wait_until_up(base: str, *, timeout_s: float) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(built_store: Path) -> Iterator[str]:
-    """The base URL of the real app serving the repository's data."""
+def oxigraph_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Oxigraph server (PyPI ``oxigraph``) on loopback, loaded with the built data
+    through the Graph Store Protocol; its default graph is the union of the graphs."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            "oxigraph",
+            "serve",
+            "--location",
+            str(tmp_path_factory.mktemp("oxigraph")),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+            "--timeout-s",
+            "20",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    quads = parse(path=current_build(built_store) / DATASET_FILE, format=RdfFormat.N_QUADS)
+    load_into(f"{url}/store", quads)
+    yield url
+    process.kill()
+    process.wait(10)
+
+
+@pytest.fixture(scope="session", params=["embedded", "oxigraph"])
+def server(request: pytest.FixtureRequest, built_store: Path) -> Iterator[str]:
+    """The base URL of the real app serving the repository's data, on each store backend:
+    the embedded store's workers, and a remote Oxigraph server (the same tests run on both)."""
+    store_url = None
+    if request.param == "oxigraph":
+        store_url = request.getfixturevalue("oxigraph_server") + "/query"
     settings = Settings(
-        source_dir=SOURCE, store_path=built_store, workers=2, query_timeout_s=TEST_TIMEOUT_S
+        source_dir=SOURCE,
+        store_path=built_store,
+        store_url=store_url,
+        workers=2,
+        query_timeout_s=TEST_TIMEOUT_S,
     )
     base, srv, thread = serve_in_thread(settings)
     yield base

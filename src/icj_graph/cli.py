@@ -26,17 +26,22 @@ SourceOpt = Annotated[
     Path | None, typer.Option("--source", help="Folder with ontology/, data/, shapes/.")
 ]
 StoreOpt = Annotated[
-    Path | None, typer.Option("--store", help="Store path (default: setting store_path).")
+    str | None,
+    typer.Option(
+        "--store",
+        help="Store path, or the URL of a SPARQL endpoint to query instead (default: settings).",
+    ),
 ]
 
 
-def _settings(source: Path | None = None, store: Path | None = None, **more: object) -> Settings:
-    values = {
-        k: v
-        for k, v in {"source_dir": source, "store_path": store, **more}.items()
-        if v is not None
-    }
-    return Settings(**values)  # type: ignore[arg-type]
+def _settings(source: Path | None = None, store: str | None = None, **more: object) -> Settings:
+    """Settings from the environment, overridden by the options given."""
+    given: dict[str, object] = {"source_dir": source, **more}
+    if store and store.startswith(("http://", "https://")):
+        given["store_url"] = store
+    elif store:
+        given["store_path"] = Path(store)
+    return Settings(**{k: v for k, v in given.items() if v is not None})  # type: ignore[arg-type]
 
 
 def _say(message: str) -> None:
@@ -56,15 +61,35 @@ def validate(source: SourceOpt = None) -> None:
 
 
 @app.command()
-def build(source: SourceOpt = None, store: StoreOpt = None) -> None:
+def build(
+    source: SourceOpt = None,
+    store: StoreOpt = None,
+    load_into: Annotated[
+        str | None,
+        typer.Option(
+            help="Also replace each named graph in this Graph Store Protocol endpoint "
+            "(e.g. http://host:7878/store) with the built data."
+        ),
+    ] = None,
+) -> None:
     """Build the store: parse, validate, infer, write; the last good store stays if this fails."""
+    from pyoxigraph import RdfFormat, parse
+
     from icj_graph.build import build as run_build
+    from icj_graph.remote import load_into as push
+    from icj_graph.store import DATASET_FILE
 
     report = run_build(_settings(source, store), progress=_say)
     typer.echo(
         f"built {report.info.triples} triples (version {report.info.version}, "
         f"{report.info.content_hash}) at {report.path}"
     )
+    if load_into:
+        quads = parse(path=report.path / DATASET_FILE, format=RdfFormat.N_QUADS)
+        graphs = push(load_into, quads)
+        typer.echo(
+            f"loaded {sum(graphs.values())} triples in {len(graphs)} graphs into {load_into}"
+        )
 
 
 @app.command()
@@ -89,6 +114,7 @@ def serve(
         _say(f"no store at {settings.store_path}: building it first")
         run_build(settings, progress=_say)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is ours
     uvicorn.Server(server_config(settings, host=host, port=port, log_level="info")).run()
 
 

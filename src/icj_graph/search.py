@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+
+#: Turns a SPARQL expression into the expression of its folded text.
+Fold = Callable[[str], str]
 
 FOLD_FUNCTION = "https://w3id.org/icj-graph/function#fold"
 # Letters that do not decompose into a base letter and a combining mark.
@@ -34,6 +38,11 @@ def needle(text: str) -> str:
     return " ".join(_UNSAFE.sub(" ", fold(text)).split())
 
 
+def local_fold(expression: str) -> str:
+    """The fold of a SPARQL expression with our function (the embedded store has it)."""
+    return f"icjf:fold({expression})"
+
+
 NAME_PATHS = (
     "rdfs:label|skos:altLabel|skos:prefLabel|icj:caseNumber|skos:notation|icj:situationNumber"
 )
@@ -49,17 +58,17 @@ SEARCHED_CLASSES = (
 )
 
 
-def match_pattern(variable: str, text: str) -> str:
+def match_pattern(variable: str, text: str, *, fold: Fold = local_fold) -> str:
     """A SPARQL pattern binding `variable` to entities whose name or alias contains `text`.
 
     >>> match_pattern("?e", "Mladić").split(" . ")[1]
     'FILTER(CONTAINS(icjf:fold(STR(?name)), "mladic"))'
     """
     folded = needle(text)
-    return f'{variable} {NAME_PATHS} ?name . FILTER(CONTAINS(icjf:fold(STR(?name)), "{folded}"))'
+    return f'{variable} {NAME_PATHS} ?name . FILTER(CONTAINS({fold("STR(?name)")}, "{folded}"))'
 
 
-def search_query(text: str, *, limit: int) -> str:
+def search_query(text: str, *, limit: int, fold: Fold = local_fold) -> str:
     """SELECT entities of the searched classes matching `text`, best matches first.
 
     Needs the prefixes ``icj:``, ``rdfs:``, ``skos:`` and ``icjf:``.
@@ -68,7 +77,39 @@ def search_query(text: str, *, limit: int) -> str:
     kinds = " ".join(f"icj:{c}" for c in SEARCHED_CLASSES)
     return f"""SELECT ?e ?kind (SAMPLE(?l) AS ?label) (MIN(?rank) AS ?best) WHERE {{
   VALUES ?kind {{ {kinds} }}
-  ?e a ?kind . {match_pattern("?e", text)}
-  BIND(IF(STRSTARTS(icjf:fold(STR(?name)), "{folded}"), 0, 1) AS ?rank)
+  ?e a ?kind . {match_pattern("?e", text, fold=fold)}
+  BIND(IF(STRSTARTS({fold("STR(?name)")}, "{folded}"), 0, 1) AS ?rank)
   OPTIONAL {{ ?e rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en")) }}
 }} GROUP BY ?e ?kind ORDER BY ?best STRLEN(STR(?label)) ?label LIMIT {limit}"""
+
+
+# Letters folded to ASCII by portable_fold, for stores without our fold function.
+_FOLDS = {
+    "a": "àáâãäåāăą",
+    "c": "çćĉċč",
+    "d": "ďđ",
+    "e": "èéêëēĕėęě",
+    "g": "ĝğġģ",
+    "i": "ìíîïĩīĭįı",
+    "l": "ĺļľŀł",
+    "n": "ñńņňŉ",
+    "o": "òóôõöøōŏő",
+    "r": "ŕŗř",
+    "s": "śŝşšș",
+    "t": "ţťŧț",
+    "u": "ùúûüũūŭůűų",
+    "y": "ýÿŷ",
+    "z": "źżž",
+}
+
+
+def portable_fold(expression: str) -> str:
+    """The same fold in standard SPARQL (LCASE and REPLACE), for any SPARQL 1.1 store.
+
+    >>> portable_fold("?n").count("REPLACE"), portable_fold("?n").startswith('REPLACE(REPLACE(')
+    (15, True)
+    """
+    folded = f"LCASE({expression})"
+    for letter, accented in _FOLDS.items():
+        folded = f'REPLACE({folded}, "[{accented}]", "{letter}")'
+    return folded

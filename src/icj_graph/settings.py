@@ -23,6 +23,12 @@ class Settings(BaseSettings):
         description="Where `build` writes the store and `serve` reads it (a link to the "
         "current build; earlier builds stay beside it until replaced).",
     )
+    store_url: str | None = Field(
+        default=None,
+        description="A SPARQL 1.1 query endpoint to use as the store instead of the embedded "
+        "one (its default graph the union of the graphs); store_path still holds the build's "
+        "metadata (version, context, dumps).",
+    )
     in_memory: bool = Field(
         default=True,
         description="Serve from an in-memory copy of the store (fastest; needs RAM for the "

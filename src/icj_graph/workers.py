@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from icj_graph.errors import QueryFailed, QueryTimeout, StoreUnavailable
+from icj_graph.search import local_fold
 from icj_graph.sparql import QueryJob, syntax_error
 
 CHUNK_BYTES = 64 * 1024
@@ -81,6 +82,9 @@ class _Worker:
 
 class WorkerPool:
     """A fixed number of worker processes; each query borrows one, and a timeout kills it."""
+
+    #: The embedded store has our accent-folding function.
+    fold = staticmethod(local_fold)
 
     def __init__(self, spec: StoreSpec, *, size: int, timeout_s: float) -> None:
         self.spec = spec

@@ -55,4 +55,5 @@ def test_genocide_question_is_answered_with_sources(client: httpx.Client) -> Non
         ("2", "ICTR Statute, article 2(3)(e)", "Acquitted"),
     }
     assert {r["tribunal"]["value"] for r in rows} >= {"ICTY", "ICTR", "ECCC"}
-    assert all(r["sources"]["value"].startswith("http") for r in rows)
+    assert all(r["firstSource"]["value"].startswith("http") for r in rows)
+    assert all(int(r["sources"]["value"]) >= 1 for r in rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -69,11 +70,18 @@ def test_access_log_is_one_json_line_without_the_query(
     secret = "SELECT ?secretVariable WHERE { ?secretVariable ?p ?o } LIMIT 1"
     with caplog.at_level(logging.INFO, logger="icj_graph.access"):
         client.get("/sparql", params={"query": secret})
-    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "icj_graph.access"]
-    line = next(entry for entry in lines if entry["path"] == "/sparql")
+        deadline = time.monotonic() + 5  # the line is written once the response has gone out
+        while not (lines := _access_lines(caplog, "/sparql")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    line = lines[0]
     assert line["method"] == "GET" and line["status"] == 200 and line["duration_ms"] >= 0
     assert len(line["query_hash"]) == 12
     assert "secretVariable" not in caplog.text
+
+
+def _access_lines(caplog: pytest.LogCaptureFixture, path: str) -> list[dict[str, object]]:
+    records = [r for r in caplog.records if r.name == "icj_graph.access"]
+    return [e for e in (json.loads(r.getMessage()) for r in records) if e["path"] == path]
 
 
 def test_rate_limit_answers_429_with_retry_after(serve_fixture: Callable[..., str]) -> None:

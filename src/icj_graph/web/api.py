@@ -16,7 +16,7 @@ from icj_graph.errors import BadRequest, UnknownEntity
 from icj_graph.infer import INFERRED_GRAPH
 from icj_graph.iris import ID_BASE, SLUG, mint_iri, to_served
 from icj_graph.jsonld import compact_nodes, embed
-from icj_graph.search import FOLD_FUNCTION, match_pattern, needle, search_query
+from icj_graph.search import FOLD_FUNCTION, Fold, match_pattern, needle, search_query
 from icj_graph.vocab import NS
 from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
@@ -156,7 +156,7 @@ async def suggest(
     """Entities whose names, aliases or case numbers contain `q` (accents and case ignored)."""
     if not needle(q):
         return []
-    rows = await _select(engine, search_query(q, limit=limit))
+    rows = await _select(engine, search_query(q, limit=limit, fold=engine.fold))
     base = served_base(request)
     return [
         Suggestion(
@@ -194,7 +194,7 @@ async def list_collection(
     states. Filter by slug: ``/api/persons?tribunal=icty&crime=genocide&outcome=convicted``."""
     spec = _collection(collection)
     per_page = min(per_page, settings.max_api_page)
-    where = _where(spec, request, q)
+    where = _where(spec, request, q, engine.fold)
     cached = not_modified(request, build, f"api-{request.url.query}-{collection}")
     if cached:
         return cached
@@ -268,7 +268,7 @@ def _collection(name: str) -> Collection:
     return COLLECTIONS[name]
 
 
-def _where(spec: Collection, request: Request, q: str | None) -> str:
+def _where(spec: Collection, request: Request, q: str | None, fold: Fold) -> str:
     patterns = [f"?e a icj:{spec.cls} ."]
     for key, value in request.query_params.items():
         if key in ("q", "sort", "page", "per_page"):
@@ -284,7 +284,7 @@ def _where(spec: Collection, request: Request, q: str | None) -> str:
         # Filters of one request share ?x: "convicted of genocide at the ICTY" is one charge.
         patterns.append(spec.filters[key].replace("{v}", target))
     if q and needle(q):
-        patterns.append(match_pattern("?e", q))
+        patterns.append(match_pattern("?e", q, fold=fold))
     return " ".join(patterns)
 
 

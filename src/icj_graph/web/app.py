@@ -11,12 +11,12 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from icj_graph.engine import make_engine
 from icj_graph.jsonld import read_context
 from icj_graph.settings import Settings
 from icj_graph.store import current_build, read_build_info
 from icj_graph.web import api, dataset, endpoint, error_handlers, health, linked_data, pages
 from icj_graph.web.middleware import AccessLog, RateLimit, SecurityHeaders
-from icj_graph.workers import StoreSpec, WorkerPool
 
 STATIC = Path(__file__).parent / "static"
 DESCRIPTION = (
@@ -33,17 +33,13 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = WorkerPool(
-            StoreSpec(build, settings.in_memory),
-            size=settings.workers,
-            timeout_s=settings.query_timeout_s,
-        )
-        await pool.start()
-        app.state.engine = pool
+        engine = make_engine(settings, build)
+        await engine.start()
+        app.state.engine = engine
         try:
             yield
         finally:
-            await pool.close()
+            await engine.close()
 
     app = FastAPI(
         title="icj-graph",

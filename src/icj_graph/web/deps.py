@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from icj_graph.engine import QueryEngine
 from icj_graph.settings import Settings
 from icj_graph.store import BuildInfo
-from icj_graph.workers import WorkerPool
 
 
 def get_settings(request: Request) -> Settings:
@@ -17,9 +17,9 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_engine(request: Request) -> WorkerPool:
+def get_engine(request: Request) -> QueryEngine:
     """The query engine serving this app."""
-    engine: WorkerPool = request.app.state.engine
+    engine: QueryEngine = request.app.state.engine
     return engine
 
 
@@ -30,5 +30,5 @@ def get_build(request: Request) -> BuildInfo:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-EngineDep = Annotated[WorkerPool, Depends(get_engine)]
+EngineDep = Annotated[QueryEngine, Depends(get_engine)]
 BuildDep = Annotated[BuildInfo, Depends(get_build)]

@@ -18,13 +18,13 @@ from icj_graph.documents import (
     schema_org,
     timeline_query,
 )
+from icj_graph.engine import QueryEngine
 from icj_graph.errors import UnknownEntity
 from icj_graph.formats import GRAPHS, Format, negotiate
 from icj_graph.iris import mint_iri, to_served
 from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep
 from icj_graph.web.templating import templates
-from icj_graph.workers import WorkerPool
 
 router = APIRouter(tags=["Linked data"])
 RESULTS_JSON = "application/sparql-results+json"
@@ -101,7 +101,7 @@ async def document(
     return Response(body, media_type=fmt.content_type, headers=headers)
 
 
-async def _page_context(engine: WorkerPool, iri: str, served: str) -> dict[str, object]:
+async def _page_context(engine: QueryEngine, iri: str, served: str) -> dict[str, object]:
     outline = outline_from_results(iri, await engine.fetch(outline_query(iri), RESULTS_JSON))
     rows = {}
     for name, query in (
@@ -125,7 +125,7 @@ async def _page_context(engine: WorkerPool, iri: str, served: str) -> dict[str, 
     }
 
 
-async def _require(engine: WorkerPool, iri: str) -> None:
+async def _require(engine: QueryEngine, iri: str) -> None:
     answer = await engine.fetch(exists_query(iri), RESULTS_JSON)
     if b"true" not in answer:
         raise UnknownEntity(iri)

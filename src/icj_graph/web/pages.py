@@ -56,7 +56,8 @@ async def search(request: Request, engine: EngineDep, q: Annotated[str, Query()]
     """Entities whose names, aliases or case numbers contain `q`, accents and case ignored."""
     results: list[dict[str, Any]] = []
     if needle(q):
-        results = await _rows(engine, API_PREFIXES + search_query(q, limit=100))
+        query = search_query(q, limit=100, fold=engine.fold)
+        results = await _rows(engine, API_PREFIXES + query)
         for r in results:
             r["kind"] = r["kind"].removeprefix(NS)
     context = {"query_text": q, "results": results, "served": served_base(request)}
