@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -143,9 +144,13 @@ def bench_dataset(
                 "rss_mb": server.rss_mb(),
             }
         build_dir = Path(build["path"])
-        for label, opener in (
-            ("pyoxigraph in-process (memory)", measure.open_memory_store),
-            ("pyoxigraph in-process (RocksDB)", lambda b: Store.read_only(str(b / "oxigraph"))),
+        for label, opener, twin in (
+            ("pyoxigraph in-process (memory)", measure.open_memory_store, "icj-graph"),
+            (
+                "pyoxigraph in-process (RocksDB)",
+                lambda b: Store.read_only(str(b / "oxigraph")),
+                "oxigraph",
+            ),
         ):
             _say(f"{name}: latency on {label}")
             start = time.perf_counter()
@@ -154,7 +159,12 @@ def bench_dataset(
                 "startup_s": round(time.perf_counter() - start, 2),
                 "notes": ["load or open time; no HTTP"],
             }
-            timings[label] = measure.latency_store(engine, queries, plan)
+            skip = {
+                query: f"skipped: {twin} failed it ({timing.error})"
+                for query, timing in timings[twin].items()
+                if not timing.ok
+            }
+            timings[label] = measure.latency_store(engine, queries, plan, skip)
             del engine
         common = [q for q in queries if all(t[q.name].ok for t in timings.values())]
         for server in running:
@@ -261,8 +271,8 @@ def main() -> None:
     else:
         plan = measure.Plan()
         sizes, load_s = [1_000_000] + ([10_000_000] if args.large else []), 60.0
-    datasets = []
-    notes = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so servers get stopped
+    datasets: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="icj-bench-") as tmp:
         work = Path(tmp)
         plan_list: list[tuple[str, Path, int | None]] = [("real data", REPO, None)]
@@ -291,6 +301,13 @@ def main() -> None:
             )
             data["generate_s"] = generated
             datasets.append(data)
+            write_results(args.out, datasets, plan)  # after each dataset, in case a later one fails
+    _say(f"wrote {args.out}")
+
+
+def write_results(out: Path, datasets: list[dict[str, Any]], plan: measure.Plan) -> None:
+    """Write bench/out/results.json and the Markdown report for the datasets measured so far."""
+    notes = []
     if not any("virtuoso" in d["servers"] for d in datasets):
         notes.append(
             "Virtuoso was not run (not installed, `--no-virtuoso`, or it failed to start)."
@@ -306,8 +323,14 @@ def main() -> None:
     )
     notes.append(
         "Latency: each (server, query) gets warm-ups, then up to the planned runs within a time "
-        "budget per query (at least 3 runs); `n=` marks fewer runs. Results are counted on the "
-        "last warm-up (rows, or N-Triples lines) so answers can be compared across servers."
+        "budget per query (at least 3 runs, or 1 for a query slower than a third of the budget); "
+        "`n=` marks fewer runs. A request that takes over 30 s is abandoned (the error column). "
+        "Results are counted on the last warm-up (rows, or N-Triples lines) so that answers can "
+        "be compared across servers (DESCRIBE is implementation-defined)."
+    )
+    notes.append(
+        "pyoxigraph cannot cancel a query, so in process a query that the same engine's server "
+        "could not answer within 30 s is skipped, not run unbounded."
     )
     results = {
         "machine": report.machine(),
@@ -320,8 +343,7 @@ def main() -> None:
     }
     (BENCH / "out").mkdir(exist_ok=True)
     (BENCH / "out" / "results.json").write_text(json.dumps(results, indent=2, default=str))
-    args.out.write_text(report.render(results), encoding="utf-8")
-    _say(f"wrote {args.out}")
+    out.write_text(report.render(results), encoding="utf-8")
 
 
 if __name__ == "__main__":

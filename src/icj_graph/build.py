@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -13,13 +14,24 @@ from pathlib import Path
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions, Store
 
+from icj_graph.diff import compare, read_triples
 from icj_graph.dumps import write_dumps
 from icj_graph.errors import ValidationFailed, Violation
-from icj_graph.infer import infer
+from icj_graph.infer import INFERRED_GRAPH, infer
 from icj_graph.jsonld import write_context
 from icj_graph.load import SourceFile, graph_iri, load_quads, load_shapes, source_files
 from icj_graph.settings import Settings
-from icj_graph.store import BuildInfo, builds_dir, publish, write_build, write_info
+from icj_graph.store import (
+    CHANGES_FILE,
+    INFO_FILE,
+    BuildInfo,
+    builds_dir,
+    current_build,
+    publish,
+    read_build_info,
+    write_build,
+    write_info,
+)
 from icj_graph.validate import validate_quads
 from icj_graph.vocab import NS
 
@@ -79,6 +91,7 @@ def build(settings: Settings, *, progress: Progress = lambda _: None) -> BuildRe
             dataset_sha256=sha256,
         )
         write_info(staging, info)
+        write_changes(staging, settings.store_path, quads, progress)
         publish(settings.store_path, staging)
     return BuildReport(staging, info, seconds)
 
@@ -97,6 +110,19 @@ def _content_hash(files: list[SourceFile]) -> str:
     for source in files:
         digest.update(source.name.encode() + b"\0" + source.path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def write_changes(build: Path, store_path: Path, quads: list[Quad], progress: Progress) -> None:
+    """Record in ``build/changes.json`` what changed since the build `store_path` serves now."""
+    if not (store_path / INFO_FILE).is_file():
+        return
+    inferred = INFERRED_GRAPH.value
+    new = {q.triple for q in quads if getattr(q.graph_name, "value", "") != inferred}
+    changes = compare(read_triples(store_path), new)
+    previous = read_build_info(current_build(store_path))
+    record = {"since": previous.content_hash, "since_version": previous.version, **asdict(changes)}
+    (build / CHANGES_FILE).write_text(json.dumps(record, indent=1), encoding="utf-8")
+    progress(f"changes since {previous.content_hash}: {changes.summary()}")
 
 
 def _entities_per_class(store: Store) -> dict[str, int]:

@@ -122,18 +122,49 @@ def serve(
 def query(
     text: Annotated[str, typer.Argument(help="A SPARQL query, a .rq file, or an example's name.")],
     output_format: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--format", help="json, xml, csv, tsv (SELECT/ASK); turtle, nt, jsonld, rdfxml."
+            "--format",
+            help="table (the default on a terminal), tsv (the default otherwise), csv, json, "
+            "xml for SELECT/ASK; turtle, nt, jsonld, rdfxml for CONSTRUCT/DESCRIBE.",
         ),
-    ] = "tsv",
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    endpoint: Annotated[
+        str | None, typer.Option(help="Query this SPARQL endpoint instead of the built store.")
+    ] = None,
+    cite: Annotated[
+        bool, typer.Option("--cite", help="Also print a citation (on stderr) for a footnote.")
+    ] = False,
     store: StoreOpt = None,
 ) -> None:
-    """Run a read-only query on the built store and print the results."""
-    from icj_graph.querying import run_local
+    """Run a read-only query on the built store or an endpoint and print the results."""
+    from icj_graph.client import Graph
+    from icj_graph.tables import render_table
 
     settings = _settings(None, store)
-    sys.stdout.buffer.write(run_local(settings, _query_text(text, settings), output_format))
+    graph = Graph.open(settings.store_path, endpoint=endpoint)
+    query_text = _query_text(text, settings)
+    wanted = output_format or ("table" if sys.stdout.isatty() and not output else "tsv")
+    if wanted == "table":
+        body = render_table(graph.query(query_text, format="json")).encode()
+    else:
+        body = graph.query(query_text, format=wanted)
+    if output:
+        output.write_bytes(body)
+    else:
+        sys.stdout.buffer.write(body)
+    if cite:
+        _say(graph.cite(query_text))
+
+
+@app.command()
+def examples(source: SourceOpt = None) -> None:
+    """List the example queries of queries/ with their titles."""
+    from icj_graph.examples import load_examples
+
+    for example in load_examples(_settings(source).source_dir / "queries"):
+        typer.echo(f"{example.name}\t{example.title}")
 
 
 def _query_text(text: str, settings: Settings) -> str:
@@ -144,6 +175,22 @@ def _query_text(text: str, settings: Settings) -> str:
     if example.is_file():
         return example.read_text(encoding="utf-8")
     return text
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="A build folder, a store link or a dump file.")],
+    new: Annotated[Path, typer.Argument(help="The same, for the newer data.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
+) -> None:
+    """What changed in the data from OLD to NEW: entities and triples added, removed, changed."""
+    import json
+    from dataclasses import asdict
+
+    from icj_graph.diff import compare, read_triples
+
+    changes = compare(read_triples(old), read_triples(new))
+    typer.echo(json.dumps(asdict(changes), indent=1) if as_json else changes.summary())
 
 
 def main() -> None:

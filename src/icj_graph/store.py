@@ -21,6 +21,7 @@ from icj_graph.errors import StoreUnavailable
 KEEP_BUILDS = 3
 DATASET_FILE = "dataset.nq"
 INFO_FILE = "build.json"
+CHANGES_FILE = "changes.json"
 ROCKSDB_DIR = "oxigraph"
 
 

@@ -1,0 +1,137 @@
+"""What changed between two versions of the data: entities and triples added, removed and
+changed, as JSON for machines and as sentences for people ("3 persons added; 2 judgments:
+date added; 1 sentence: term in years changed")."""
+
+from __future__ import annotations
+
+import gzip
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+
+from icj_graph.errors import DataError
+from icj_graph.load import graph_iri
+from icj_graph.store import DATASET_FILE
+from icj_graph.vocab import NS
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+INFERRED = graph_iri("inferred")
+_FORMATS = {
+    ".nq": RdfFormat.N_QUADS,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".ttl": RdfFormat.TURTLE,
+    ".jsonld": RdfFormat.JSON_LD,
+}
+
+
+@dataclass
+class Changes:
+    """The difference from an old to a new version of the data."""
+
+    added_triples: int = 0
+    removed_triples: int = 0
+    entities: dict[str, dict[str, int]] = field(
+        default_factory=dict
+    )  # class → added/removed/changed
+    properties: dict[str, int] = field(default_factory=dict)  # "Class: property added" → count
+
+    def summary(self) -> str:
+        """The changes in sentences, most frequent first."""
+        parts = [
+            f"{n} {_plural(cls, n)} {what}"
+            for cls, counts in sorted(self.entities.items())
+            for what, n in counts.items()
+            if n and what != "changed"
+        ]
+        parts += [
+            f"{n} × {change}" for change, n in sorted(self.properties.items(), key=lambda i: -i[1])
+        ]
+        totals = f"{self.added_triples} triples added, {self.removed_triples} removed"
+        return "; ".join(parts) + (". " if parts else "") + totals + "."
+
+
+def read_triples(path: Path) -> set[Triple]:
+    """The asserted triples of a build folder, a store link, or a dump file (.nq, .nt, .ttl,
+    .jsonld, optionally .gz); inferred triples are left out when the graphs are known."""
+    if path.is_dir():
+        path = path.resolve() / DATASET_FILE
+    suffixes = path.suffixes
+    gzipped = suffixes[-1:] == [".gz"]
+    kind = _FORMATS.get((suffixes[-2] if gzipped else path.suffix) if suffixes else "")
+    if kind is None or not path.is_file():
+        raise DataError(f"{path}: not a build, a store or a dump (.nq, .nt, .ttl, .jsonld).")
+    data = gzip.decompress(path.read_bytes()) if gzipped else path.read_bytes()
+    if kind.supports_datasets:
+        return {
+            q.triple
+            for q in parse(data, format=kind)
+            if getattr(q.graph_name, "value", "") != INFERRED
+        }
+    return set(parse(data, format=kind))
+
+
+def compare(old: set[Triple], new: set[Triple]) -> Changes:
+    """Compare two sets of asserted triples: entities (typed subjects) added and removed, and
+    for entities in both, which properties gained, lost or changed values."""
+    added, removed = new - old, old - new
+    types = _types(old | new)
+    old_subjects, new_subjects = _subjects(old), _subjects(new)
+    entities: dict[str, Counter[str]] = defaultdict(Counter)
+    for subject in new_subjects - old_subjects:
+        entities[types.get(subject, "Other")]["added"] += 1
+    for subject in old_subjects - new_subjects:
+        entities[types.get(subject, "Other")]["removed"] += 1
+    touched: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for triple in added | removed:
+        subject = triple.subject.value  # type: ignore[union-attr]
+        if subject in old_subjects and subject in new_subjects:
+            kind = "added" if triple in added else "removed"
+            touched[(subject, _local(triple.predicate.value))].add(kind)
+    properties: Counter[str] = Counter()
+    changed: dict[str, set[str]] = defaultdict(set)
+    for (subject, prop), kinds in touched.items():
+        cls = types.get(subject, "Other")
+        changed[cls].add(subject)
+        properties[f"{cls}: {prop} {'changed' if len(kinds) == 2 else next(iter(kinds))}"] += 1
+    for cls, subjects in changed.items():
+        entities[cls]["changed"] = len(subjects)
+    return Changes(
+        added_triples=len(added),
+        removed_triples=len(removed),
+        entities={cls: dict(counts) for cls, counts in sorted(entities.items())},
+        properties=dict(properties),
+    )
+
+
+def _types(triples: set[Triple]) -> dict[str, str]:
+    return {
+        t.subject.value: t.object.value.removeprefix(NS)  # type: ignore[union-attr]
+        for t in triples
+        if t.predicate.value == RDF_TYPE
+        and isinstance(t.object, NamedNode)
+        and t.object.value.startswith(NS)
+    }
+
+
+def _subjects(triples: set[Triple]) -> set[str]:
+    return {t.subject.value for t in triples if _is_type(t)}  # type: ignore[union-attr]
+
+
+def _is_type(triple: Triple) -> bool:
+    return triple.predicate.value == RDF_TYPE
+
+
+def _local(iri: str) -> str:
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _plural(cls: str, n: int) -> str:
+    """A class name as a word, plural when n != 1.
+
+    >>> _plural("Person", 3), _plural("ArrestWarrant", 1), _plural("TreatyAction", 2)
+    ('persons', 'arrest warrant', 'treaty actions')
+    """
+    word = "".join(f" {c.lower()}" if c.isupper() else c for c in cls).strip()
+    return word if n == 1 else word + "s"

@@ -1,0 +1,143 @@
+"""The scholar's toolkit: the query command, examples, diff, citations, and the README's Python."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from icj_graph.build import build
+from icj_graph.client import Graph
+from icj_graph.settings import Settings
+from tests.conftest import FIXTURES, REPO, make_source
+
+MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "icj_graph", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_query_prints_formats_and_writes_files(built_store: Path, tmp_path: Path) -> None:
+    tsv = cli("query", "cases-per-tribunal", "--store", str(built_store))
+    assert tsv.returncode == 0, tsv.stderr
+    assert tsv.stdout.splitlines()[0] == "?tribunal\t?cases\t?accusedPersons\t?charges"
+    table = cli("query", "cases-per-tribunal", "--format", "table", "--store", str(built_store))
+    assert re.match(r"tribunal +\| cases", table.stdout) and "(7 rows)" in table.stdout
+    out = tmp_path / "deaths.csv"
+    written = cli(
+        "query",
+        "queries/death-sentences.rq",
+        "--format",
+        "csv",
+        "-o",
+        str(out),
+        "--store",
+        str(built_store),
+    )
+    assert written.returncode == 0 and out.read_text().startswith("tribunal,person,judgmentDate")
+    turtle = cli(
+        "query",
+        "DESCRIBE <https://w3id.org/icj-graph/id/tribunal/icc>",
+        "--format",
+        "turtle",
+        "--store",
+        str(built_store),
+    )
+    assert "tribunal:icc" in turtle.stdout
+
+
+def test_query_errors_show_the_position(built_store: Path) -> None:
+    bad = cli("query", "SELECT * WHERE {\n ?s ?p }", "--store", str(built_store))
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("error: Malformed SPARQL query: line 2, column")
+
+
+def test_query_on_an_endpoint(server: str) -> None:
+    answer = cli(
+        "query",
+        "ASK { ?p a <https://w3id.org/icj-graph/ontology#Person> }",
+        "--format",
+        "json",
+        "--endpoint",
+        f"{server}/sparql",
+    )
+    assert answer.returncode == 0, answer.stderr
+    assert json.loads(answer.stdout)["boolean"] is True
+
+
+def test_examples_are_listed_with_titles() -> None:
+    listed = cli("examples").stdout.splitlines()
+    assert (
+        "genocide-charges\tWho was charged with genocide, by which tribunal, under which article?"
+        in listed
+    )
+    assert len(listed) == len(list((REPO / "queries").glob("*.rq")))
+
+
+def test_cite_names_version_query_and_time(built_store: Path) -> None:
+    answer = cli("query", "cases-per-tribunal", "--cite", "--store", str(built_store))
+    assert re.search(
+        r"icj-graph dataset, version 0\.1\.0 \(build [0-9a-f]{16}, .+\), "
+        r"https://w3id\.org/icj-graph/\. "
+        r"SPARQL query \(SHA-256 [0-9a-f]{12}…\) run on \d{4}-\d\d-\d\dT",
+        answer.stderr,
+    )
+    assert "# title: Cases and accused per tribunal" in answer.stderr
+
+
+def test_build_records_and_diff_reports_what_changed(tmp_path: Path) -> None:
+    source = make_source(tmp_path / "src", MINIMAL)
+    store = tmp_path / "store"
+    first = build(Settings(source_dir=source, store_path=store))
+    data = source / "data" / "minimal.ttl"
+    text = data.read_text(encoding="utf-8")
+    text = text.replace('icj:termYears "10"^^xsd:decimal', 'icj:termYears "12"^^xsd:decimal')
+    text += (
+        "\n<https://w3id.org/icj-graph/id/person/second-person>\n    a icj:Person ;\n"
+        '    rdfs:label "Second Person"@en ;\n.\n'
+    )
+    data.write_text(text, encoding="utf-8")
+    second = build(Settings(source_dir=source, store_path=store))
+    recorded = json.loads((second.path / "changes.json").read_text())
+    assert recorded["since"] == first.info.content_hash
+    assert recorded["entities"]["Person"] == {"added": 1}
+    assert recorded["properties"] == {"Sentence: termYears changed": 1}
+    summary = cli("diff", str(first.path), str(second.path)).stdout.strip()
+    assert summary == (
+        "1 person added; 1 × Sentence: termYears changed. 3 triples added, 1 removed."
+    )
+
+
+def test_the_readme_python_example_runs(built_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    block = re.search(r"```python\n(.*?)```", README, re.S)
+    assert block, "the README has a Python example"
+    monkeypatch.setenv("ICJ_GRAPH_STORE_PATH", str(built_store))
+    printed: list[str] = []
+    namespace = {"print": lambda *args: printed.append(" ".join(map(str, args)))}
+    exec(compile(block.group(1), "README.md", "exec"), namespace)
+    assert printed[0] == "001/18-07-2007-ECCC"
+    assert printed[1] == "['Ratko Mladić']"
+    assert "icj-graph dataset, version 0.1.0" in printed[2]
+
+
+def test_rows_give_python_values(built_store: Path) -> None:
+    graph = Graph.open(built_store)
+    (row,) = graph.rows(
+        "SELECT ?date ?years WHERE { <https://w3id.org/icj-graph/id/judgment/it-09-92-appeal> "
+        "<https://w3id.org/icj-graph/ontology#date> ?date . "
+        "BIND(40 AS ?years) }"
+    )
+    assert row == {"date": datetime.date(2021, 6, 8), "years": 40}
