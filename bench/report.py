@@ -31,7 +31,7 @@ How to run (from the repository root; installs in `bench/README.md`):
 pip install -e . && pip install rdflib-endpoint psutil
 apt-get install -y virtuoso-opensource   # optional peer
 
-python bench/run.py --quick    # ~3 min: synthetic 100k triples, fewer runs, 20 s load test
+python bench/run.py --quick    # ~6 min: real data + synthetic 100k, short runs, 20 s loads
 python bench/run.py            # ~15 min on 2 cores: real data + synthetic ~1M, 60 s load tests
 python bench/run.py --large    # adds a synthetic ~10M-triple dataset (long: the build validates it)
 ```
@@ -67,7 +67,9 @@ def machine() -> dict[str, str]:
         "cores": f"{os.cpu_count()} logical",
         "ram": f"{psutil.virtual_memory().total / 2**30:.1f} GiB",
         "os": platform.platform(),
-        "load average (1/5/15 min) at the end": " / ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "load average (1/5/15 min) at the end of the run": " / ".join(
+            f"{x:.2f}" for x in os.getloadavg()
+        ),
         "python": platform.python_version(),
         "packages": ", ".join(f"{k} {v}" for k, v in versions.items()),
     }

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from queries import Query, query_set  # noqa: E402
 
 #: Largest dataset rdflib-endpoint is run on: it parses and queries in pure Python.
 RDFLIB_MAX_TRIPLES = 60_000
+LOAD_AT_START: list[float] = []
 _STEP = re.compile(r"^(\w+): ([\d.]+) s$")
 
 
@@ -169,12 +171,8 @@ def bench_dataset(
         common = [q for q in queries if all(t[q.name].ok for t in timings.values())]
         for server in running:
             _say(f"{name}: throughput on {server.name}")
-            results[server.name]["throughput"] = measure.throughput(
-                server.endpoint, common, plan
-            ).__dict__
-            results[server.name]["throughput"]["per_s"] = round(
-                measure.Throughput(**results[server.name]["throughput"]).per_s, 1
-            )
+            answered = measure.throughput(server.endpoint, common, plan)
+            results[server.name]["throughput"] = {**asdict(answered), "per_s": answered.per_s}
         icj = running[0]
         results[icj.name]["rss_mb"] = icj.rss_mb()
         results[icj.name]["notes"].append(
@@ -242,9 +240,15 @@ def findings(datasets: list[dict[str, Any]]) -> list[str]:
                 if over
                 else ""
             )
-            + f"; start-up {ours['startup_s']} s, RSS {ours['rss_mb']} MB."
+            + f"; start-up {ours['startup_s']} s; RSS {_rss(ours['rss_mb'])}."
         )
     return lines
+
+
+def _rss(rss: dict[str, float]) -> str:
+    workers = [v for k, v in rss.items() if k.startswith("worker")]
+    per_worker = f", {statistics.fmean(workers):.0f} MB per worker" if workers else ""
+    return f"{sum(rss.values()):.0f} MB in all{per_worker}"
 
 
 def _div(ours: float, theirs: float) -> str:
@@ -271,6 +275,7 @@ def main() -> None:
     else:
         plan = measure.Plan()
         sizes, load_s = [1_000_000] + ([10_000_000] if args.large else []), 60.0
+    LOAD_AT_START.extend(os.getloadavg())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so servers get stopped
     datasets: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="icj-bench-") as tmp:
@@ -327,6 +332,12 @@ def write_results(out: Path, datasets: list[dict[str, Any]], plan: measure.Plan)
         "`n=` marks fewer runs. A request that takes over 30 s is abandoned (the error column). "
         "Results are counted on the last warm-up (rows, or N-Triples lines) so that answers can "
         "be compared across servers (DESCRIBE is implementation-defined)."
+    )
+    load = " / ".join(f"{x:.2f}" for x in LOAD_AT_START)
+    notes.append(
+        f"The machine's load average (1/5/15 min) was {load} at the start of the run, on "
+        f"{os.cpu_count()} cores: other work on the machine adds noise to every number; "
+        "compare servers within one run, where they share the conditions."
     )
     notes.append(
         "pyoxigraph cannot cancel a query, so in process a query that the same engine's server "

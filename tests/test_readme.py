@@ -6,6 +6,7 @@ import re
 import shlex
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +42,17 @@ def test_curl_example_runs(server: str, line: str) -> None:
 def test_readme_has_curl_examples() -> None:
     assert len(CURLS) >= 4
     assert any(re.search(r"application/sparql-query", c) for c in CURLS)
+
+
+def test_coverage_table_is_the_output_of_its_query(built_store: Path) -> None:
+    from icj_graph.client import Graph
+
+    section = README.split("## Coverage", 1)[1].split("\n## ", 1)[0]
+    table = [
+        [cell.strip() for cell in line.strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith("| tribunal")
+    ]
+    query = (REPO / "queries" / "tribunal-totals.rq").read_text(encoding="utf-8")
+    rows = Graph.open(built_store).rows(query)
+    assert table == [[str(value) for value in row.values()] for row in rows]

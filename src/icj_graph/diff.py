@@ -130,8 +130,15 @@ def _local(iri: str) -> str:
 def _plural(cls: str, n: int) -> str:
     """A class name as a word, plural when n != 1.
 
-    >>> _plural("Person", 3), _plural("ArrestWarrant", 1), _plural("TreatyAction", 2)
-    ('persons', 'arrest warrant', 'treaty actions')
+    >>> _plural("Person", 3), _plural("ArrestWarrant", 1), _plural("Summons", 2)
+    ('persons', 'arrest warrant', 'summonses')
+    >>> _plural("PositionHeld", 2), _plural("Other", 2)
+    ('positions held', 'other entities')
     """
+    if n != 1 and cls in _IRREGULAR:
+        return _IRREGULAR[cls]
     word = "".join(f" {c.lower()}" if c.isupper() else c for c in cls).strip()
-    return word if n == 1 else word + "s"
+    return word if n == 1 else word + ("es" if word.endswith("s") else "s")
+
+
+_IRREGULAR = {"PositionHeld": "positions held", "Other": "other entities"}
