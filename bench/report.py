@@ -81,6 +81,23 @@ def _ms(value: float | None) -> str:
     return f"{value:.1f}" if value < 100 else f"{value:.0f}"
 
 
+def pairwise(data: dict[str, Any], ours: str, peer: str) -> tuple[float, int] | None:
+    """Geomean of our p50 over the peer's, on the queries both answered; and how many."""
+    servers = data["servers"]
+    if peer not in servers or ours not in servers:
+        return None
+    mine, theirs = servers[ours]["latency"], servers[peer]["latency"]
+    both = [q for q in data["queries"] if "p50" in mine.get(q, {}) and "p50" in theirs.get(q, {})]
+    if not both:
+        return None
+    return geomean_ratio([mine[q]["p50"] / theirs[q]["p50"] for q in both]), len(both)
+
+
+def geomean_ratio(ratios: list[float]) -> float:
+    """Geometric mean of ratios."""
+    return math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+
+
 def _ratio(ours: float | None, theirs: float | None) -> str:
     if not ours or not theirs or math.isnan(ours) or math.isnan(theirs):
         return "–"
@@ -153,10 +170,13 @@ def _dataset(data: dict[str, Any]) -> list[str]:
         lines.append(f"| {query} | " + " | ".join(cells) + " |")
     lines += ["", "### Summary", ""]
     lines += [
-        f"Geomean of p50 over the {len(data['common'])} queries every server answered "
-        f"({', '.join(data['excluded']) or 'none'} left out); throughput: the same queries "
-        f"round-robin from {data['concurrency']} concurrent clients "
-        f"for {data['throughput_s']:.0f} s.",
+        f"p50 geomean: over the {len(data['common'])} queries every server answered "
+        f'({", ".join(data["excluded"]) or "none"} left out). The ratios ("vs") are '
+        "geomeans of per-query p50 ratios over the queries both servers answered (their number "
+        f"in brackets). Throughput: the {len(data.get('workload', data['common']))} queries "
+        "icj-graph answered, round-robin from "
+        f"{data['concurrency']} concurrent clients for {data['throughput_s']:.0f} s; "
+        "errors are answers other than 200 and abandoned requests.",
         "",
         "| server | p50 geomean (ms) | vs oxigraph | vs rdflib-endpoint "
         "| throughput (q/s) | vs oxigraph | vs rdflib-endpoint | errors |",
@@ -167,8 +187,8 @@ def _dataset(data: dict[str, Any]) -> list[str]:
         geo, tput = info.get("geomean_ms"), info.get("throughput", {}).get("per_s")
         ox, rd = servers.get("oxigraph", {}), servers.get("rdflib-endpoint", {})
         lines.append(
-            f"| {name} | {_ms(geo)} | {_ratio(geo, ox.get('geomean_ms'))} | "
-            f"{_ratio(geo, rd.get('geomean_ms'))} | {tput if tput is not None else '–'} | "
+            f"| {name} | {_ms(geo)} | {_pair(data, name, 'oxigraph')} | "
+            f"{_pair(data, name, 'rdflib-endpoint')} | {tput if tput is not None else '–'} | "
             f"{_ratio(tput, ox.get('throughput', {}).get('per_s'))} | "
             f"{_ratio(tput, rd.get('throughput', {}).get('per_s'))} | "
             f"{info.get('throughput', {}).get('errors', '–')} |"
@@ -182,6 +202,11 @@ def _dataset(data: dict[str, Any]) -> list[str]:
             f"min {over['min_ms']:.1f} ms, max {over['max_ms']:.1f} ms.",
         ]
     return lines + [""]
+
+
+def _pair(data: dict[str, Any], ours: str, peer: str) -> str:
+    found = pairwise(data, ours, peer)
+    return f"{found[0]:.2f}× ({found[1]} q)" if found else "–"
 
 
 def _load(load: dict[str, Any]) -> list[str]:

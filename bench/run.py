@@ -88,35 +88,22 @@ def _timing_summary(timing: measure.Timing) -> dict[str, Any]:
     }
 
 
-def start_servers(
+def starters(
     build: dict[str, Any], store: Path, work: Path, *, virtuoso: bool
-) -> list[servers.Server]:
-    """Start every server that applies to this dataset, one after the other."""
+) -> list[Callable[[], servers.Server | None]]:
+    """How to start each server that applies to this dataset, icj-graph first."""
     path = Path(build["path"])
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
-    starters: list[Callable[[], servers.Server | None]] = [
+    found: list[Callable[[], servers.Server | None]] = [
         lambda: servers.start_icj(store, logs, workers=os.cpu_count() or 1),
         lambda: servers.start_oxigraph(path, logs),
     ]
     if build["triples"] <= RDFLIB_MAX_TRIPLES:
-        starters.append(lambda: servers.start_rdflib(path, logs))
+        found.append(lambda: servers.start_rdflib(path, logs))
     if virtuoso:
-        starters.append(lambda: servers.start_virtuoso(path, logs, work))
-    started: list[servers.Server] = []
-    for index, starter in enumerate(starters):
-        try:
-            server = starter()
-        except Exception as err:
-            if index < 2:  # icj-graph and Oxigraph are the point: stop everything
-                for running in started:
-                    running.stop()
-                raise
-            _say(f"a peer was not run: {err}")  # an optional peer: report it and go on
-            continue
-        if server:
-            started.append(server)
-    return started
+        found.append(lambda: servers.start_virtuoso(path, logs, work))
+    return found
 
 
 def bench_dataset(
@@ -130,63 +117,72 @@ def bench_dataset(
     load_s: float | None,
     load_concurrency: int,
 ) -> dict[str, Any]:
-    """Every measurement on one built dataset; the load test too when `load_s` is set."""
+    """Every measurement on one built dataset; the load test too when `load_s` is set.
+
+    Servers run one at a time (started, measured, stopped), so that a query one of them goes
+    on evaluating after its client gave up cannot slow the others; in-process runs come last.
+    The throughput workload is the queries icj-graph answered, the same for every server.
+    """
     queries = query_set()
-    running = start_servers(build, store, work, virtuoso=virtuoso)
     results: dict[str, dict[str, Any]] = {}
     timings: dict[str, dict[str, measure.Timing]] = {}
+    workload: list[Query] = []
     load = None
-    try:
-        for server in running:
-            _say(f"{name}: latency on {server.name}")
+    for index, start in enumerate(starters(build, store, work, virtuoso=virtuoso)):
+        try:
+            server = start()
+        except Exception as err:
+            if index < 2:  # icj-graph and Oxigraph are the point
+                raise
+            _say(f"{name}: a peer was not run: {err}")
+            continue
+        if server is None:
+            continue
+        try:
+            _say(f"{name}: latency and throughput on {server.name}")
             timings[server.name] = measure.latency_http(server.endpoint, queries, plan)
+            workload = workload or [q for q in queries if timings[server.name][q.name].ok]
+            answered = measure.throughput(server.endpoint, workload, plan)
             results[server.name] = {
                 "startup_s": server.startup_s,
                 "notes": server.notes,
                 "rss_mb": server.rss_mb(),
+                "throughput": {**asdict(answered), "per_s": answered.per_s},
             }
-        build_dir = Path(build["path"])
-        for label, opener, twin in (
-            ("pyoxigraph in-process (memory)", measure.open_memory_store, "icj-graph"),
-            (
-                "pyoxigraph in-process (RocksDB)",
-                lambda b: Store.read_only(str(b / "oxigraph")),
-                "oxigraph",
-            ),
-        ):
-            _say(f"{name}: latency on {label}")
-            start = time.perf_counter()
-            engine = opener(build_dir)
-            results[label] = {
-                "startup_s": round(time.perf_counter() - start, 2),
-                "notes": ["load or open time; no HTTP"],
-            }
-            skip = {
-                query: f"skipped: {twin} failed it ({timing.error})"
-                for query, timing in timings[twin].items()
-                if not timing.ok
-            }
-            timings[label] = measure.latency_store(engine, queries, plan, skip)
-            del engine
-        common = [q for q in queries if all(t[q.name].ok for t in timings.values())]
-        for server in running:
-            _say(f"{name}: throughput on {server.name}")
-            answered = measure.throughput(server.endpoint, common, plan)
-            results[server.name]["throughput"] = {**asdict(answered), "per_s": answered.per_s}
-        icj = running[0]
-        results[icj.name]["rss_mb"] = icj.rss_mb()
-        results[icj.name]["notes"].append(
-            f"{os.cpu_count()} query workers; memory measured after the latency and throughput runs"
-        )
-        if load_s:
-            _say(f"{name}: load test, {load_s:.0f} s at concurrency {load_concurrency}")
-            load = {
-                "dataset": name,
-                "summary": run_load(icj.base, load_s, load_concurrency, icj.process.pid),
-            }
-    finally:
-        for server in running:
+            if index == 0:
+                results[server.name]["notes"].append(
+                    f"{os.cpu_count()} query workers; memory after the latency and throughput runs"
+                )
+                if load_s:
+                    _say(f"{name}: load test, {load_s:.0f} s at concurrency {load_concurrency}")
+                    summary = run_load(server.base, load_s, load_concurrency, server.process.pid)
+                    load = {"dataset": name, "summary": summary}
+        finally:
             server.stop()
+    build_dir = Path(build["path"])
+    for label, opener, twin in (
+        ("pyoxigraph in-process (memory)", measure.open_memory_store, "icj-graph"),
+        (
+            "pyoxigraph in-process (RocksDB)",
+            lambda b: Store.read_only(str(b / "oxigraph")),
+            "oxigraph",
+        ),
+    ):
+        _say(f"{name}: latency on {label}")
+        began = time.perf_counter()
+        engine = opener(build_dir)
+        results[label] = {
+            "startup_s": round(time.perf_counter() - began, 2),
+            "notes": ["load or open time; no HTTP"],
+        }
+        skip = {
+            query: f"skipped: {twin} failed it ({timing.error})"
+            for query, timing in timings[twin].items()
+            if not timing.ok
+        }
+        timings[label] = measure.latency_store(engine, queries, plan, skip)
+        del engine
+    common = [q for q in queries if all(t[q.name].ok for t in timings.values())]
     for label, per_query in timings.items():
         results[label]["latency"] = {q: _timing_summary(t) for q, t in per_query.items()}
         results[label]["geomean_ms"] = round(
@@ -199,6 +195,7 @@ def bench_dataset(
         "queries": [q.name for q in queries],
         "common": [q.name for q in common],
         "excluded": [q.name for q in queries if q not in common],
+        "workload": [q.name for q in workload],
         "plan_runs": plan.runs,
         "concurrency": plan.concurrency,
         "throughput_s": plan.throughput_s,
@@ -225,10 +222,11 @@ def findings(datasets: list[dict[str, Any]]) -> list[str]:
         ours = s["icj-graph"]
         parts = []
         for peer in ("oxigraph", "rdflib-endpoint", "virtuoso"):
-            if peer in s:
+            found = report.pairwise(data, "icj-graph", peer)
+            if found:
                 theirs = s[peer]
                 parts.append(
-                    f"vs {peer}: p50 geomean {ours['geomean_ms'] / theirs['geomean_ms']:.2f}×, "
+                    f"vs {peer}: p50 {found[0]:.2f}× (geomean over {found[1]} queries), "
                     f"throughput {_div(ours['throughput']['per_s'], theirs['throughput']['per_s'])}"
                 )
         over = data["overhead"]

@@ -133,6 +133,13 @@ _EVENT_KINDS = (
     "Accession",
     "Withdrawal",
     "AcceptanceDeclaration",
+    "Summons",
+    "Unsealing",
+    "WarrantWithdrawal",
+    "NonComplianceFinding",
+    "Visit",
+    "SentenceEnforcement",
+    "ReparationsOrder",
 )
 
 
@@ -148,6 +155,7 @@ SELECT DISTINCT ?event ?kind ?label ?date WHERE {{
   UNION {{ {e} a icj:Case ; icj:accused ?p . ?event icj:person ?p }}
   UNION {{ ?event icj:person {e} }} UNION {{ ?event icj:subject {e} }}
   UNION {{ ?event icj:accused {e} }} UNION {{ ?event icj:state {e} }}
+  UNION {{ ?process icj:subject {e} . ?event icj:warrant|icj:summons ?process }}
   VALUES ?kind {{ {kinds} }}
   ?event a ?kind ; icj:date ?date ; <{RDFS_LABEL}> ?label .
 }} ORDER BY ?date ?label"""
