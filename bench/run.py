@@ -42,6 +42,7 @@ from queries import Query, query_set  # noqa: E402
 
 #: Largest dataset rdflib-endpoint is run on: it parses and queries in pure Python.
 RDFLIB_MAX_TRIPLES = 60_000
+RESULTS_JSON = BENCH / "out" / "results.json"
 LOAD_AT_START: list[float] = []
 _STEP = re.compile(r"^(\w+): ([\d.]+) s$")
 
@@ -265,14 +266,28 @@ def main() -> None:
     parser.add_argument(
         "--no-virtuoso", action="store_true", help="skip Virtuoso even if installed"
     )
+    parser.add_argument("--no-synthetic", action="store_true", help="measure the real data only")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the other datasets of bench/out/results.json"
+    )
+    parser.add_argument(
+        "--render-only", action="store_true", help="rewrite the report from bench/out/results.json"
+    )
     parser.add_argument("--out", type=Path, default=BENCH / "RESULTS.md")
     args = parser.parse_args()
+    if args.render_only:
+        old = json.loads(RESULTS_JSON.read_text())
+        LOAD_AT_START.extend(old.get("load_at_start", []))
+        write_results(args.out, old["datasets"], old["plan"], old["mode"], machine=old["machine"])
+        return
     if args.quick:
         plan = measure.Plan(runs=5, warmups=1, budget_s=3.0, throughput_s=5.0)
         sizes, load_s = [100_000], 20.0
     else:
         plan = measure.Plan()
         sizes, load_s = [1_000_000] + ([10_000_000] if args.large else []), 60.0
+    sizes = [] if args.no_synthetic else sizes
+    mode = " ".join(sys.argv[1:]) or "default"
     LOAD_AT_START.extend(os.getloadavg())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so servers get stopped
     datasets: list[dict[str, Any]] = []
@@ -304,11 +319,28 @@ def main() -> None:
             )
             data["generate_s"] = generated
             datasets.append(data)
-            write_results(args.out, datasets, plan)  # after each dataset, in case a later one fails
+            if args.merge:
+                kept = (
+                    json.loads(RESULTS_JSON.read_text())["datasets"]
+                    if RESULTS_JSON.exists()
+                    else []
+                )
+                measured = {d["name"] for d in datasets}
+                datasets = [d for d in kept if d["name"] not in measured] + datasets
+                datasets.sort(key=lambda d: int(d["build"]["triples"]))
+            # written after each dataset, in case a later one fails
+            write_results(args.out, datasets, str(plan), mode)
     _say(f"wrote {args.out}")
 
 
-def write_results(out: Path, datasets: list[dict[str, Any]], plan: measure.Plan) -> None:
+def write_results(
+    out: Path,
+    datasets: list[dict[str, Any]],
+    plan: str,
+    mode: str,
+    *,
+    machine: dict[str, str] | None = None,
+) -> None:
     """Write bench/out/results.json and the Markdown report for the datasets measured so far."""
     notes = []
     if not any("virtuoso" in d["servers"] for d in datasets):
@@ -342,16 +374,17 @@ def write_results(out: Path, datasets: list[dict[str, Any]], plan: measure.Plan)
         "could not answer within 30 s is skipped, not run unbounded."
     )
     results = {
-        "machine": report.machine(),
-        "mode": " ".join(sys.argv[1:]) or "default",
-        "plan": str(plan),
+        "machine": machine or report.machine(),
+        "mode": mode,
+        "plan": plan,
+        "load_at_start": LOAD_AT_START,
         "findings": findings(datasets),
         "datasets": datasets,
         "loads": [d["load"] for d in datasets if d.get("load")],
         "notes": notes,
     }
-    (BENCH / "out").mkdir(exist_ok=True)
-    (BENCH / "out" / "results.json").write_text(json.dumps(results, indent=2, default=str))
+    RESULTS_JSON.parent.mkdir(exist_ok=True)
+    RESULTS_JSON.write_text(json.dumps(results, indent=2, default=str))
     out.write_text(report.render(results), encoding="utf-8")
 
 

@@ -7,7 +7,8 @@ and streams the serialized result back over a pipe in chunks, so large results a
 whole. The event loop never waits on the engine: pipe reads run on a small thread pool.
 
 Wire protocol, worker → parent, one message per ``send_bytes``: ``R`` ready; ``D`` + bytes (a
-chunk); ``Z`` (done); ``S`` + text (syntax error); ``F`` + text (failure).
+chunk); ``Z`` (done); ``A`` + bytes (the whole output of a small result, in one message);
+``S`` + text (syntax error); ``F`` + text (failure).
 """
 
 from __future__ import annotations
@@ -119,16 +120,16 @@ class WorkerPool:
             raise QueryTimeout(self.timeout_s) from None
         try:
             worker.conn.send(task)
-            first = await self._receive(worker, deadline)
+            first, done = await self._receive(worker, deadline)
         except _Reported as reported:  # the worker survived its query's error
             self._idle.put_nowait(worker)
             raise reported.error from None
         except BaseException:
             self._replace(worker)
             raise
-        if first is None:  # finished with no output
+        if done:  # the whole output came in one message
             self._idle.put_nowait(worker)
-            return QueryStream(b"", _empty())
+            return QueryStream(first, _empty())
         return QueryStream(first, self._rest(worker, deadline))
 
     async def fetch(self, text: str, media_type: str) -> bytes:
@@ -141,9 +142,10 @@ class WorkerPool:
     async def _rest(self, worker: _Worker, deadline: float) -> AsyncIterator[bytes]:
         finished = False
         try:
-            while (chunk := await self._receive(worker, deadline)) is not None:
-                yield chunk
-            finished = True
+            while not finished:
+                chunk, finished = await self._receive(worker, deadline)
+                if chunk:
+                    yield chunk
         except _Reported:  # failed mid-stream: the output ends short, the worker is fine
             finished = True
         except QueryTimeout:  # past the deadline mid-stream: the output ends short
@@ -154,17 +156,16 @@ class WorkerPool:
             else:  # timed out or the client went away mid-stream: the worker may be busy
                 self._replace(worker)
 
-    async def _receive(self, worker: _Worker, deadline: float) -> bytes | None:
+    async def _receive(self, worker: _Worker, deadline: float) -> tuple[bytes, bool]:
+        """The next chunk of output, and whether it is the last."""
         loop = asyncio.get_running_loop()
         remaining = deadline - time.monotonic()
         message = await loop.run_in_executor(self._threads, _recv, worker.conn, remaining)
         if message is None:
             raise QueryTimeout(self.timeout_s)
         tag, body = message[:1], message[1:]
-        if tag == b"D":
-            return body
-        if tag == b"Z":
-            return None
+        if tag in (b"D", b"A", b"Z"):
+            return body, tag != b"D"
         text = body.decode("utf-8", "replace")
         if tag == b"S":
             raise _Reported(syntax_error(text))
@@ -227,6 +228,7 @@ class _PipeWriter:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.buffer = bytearray()
+        self.sent = False
 
     def write(self, data: Any) -> int:
         self.buffer += data
@@ -238,6 +240,15 @@ class _PipeWriter:
         if self.buffer:
             self.conn.send_bytes(b"D" + bytes(self.buffer))
             self.buffer.clear()
+            self.sent = True
+
+    def finish(self) -> None:
+        """Send what is left and the end: one message (``A``) when the output is small."""
+        if self.sent:
+            self.flush()
+            self.conn.send_bytes(b"Z")
+        else:
+            self.conn.send_bytes(b"A" + bytes(self.buffer))
 
 
 def worker_main(spec: StoreSpec, conn: Connection) -> None:
@@ -288,8 +299,7 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
                 rdf_format = RdfFormat.from_media_type(task.media_type)
                 prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
                 serialize(result, writer, rdf_format, prefixes=prefixes)
-            pipe.flush()
-            conn.send_bytes(b"Z")
+            pipe.finish()
         except SyntaxError as err:
             conn.send_bytes(b"S" + str(err).encode())
         except Exception as err:  # the engine's evaluation error, reported to the client

@@ -267,3 +267,17 @@ def test_errors_show_no_traceback_or_paths(client: httpx.Client) -> None:
     ):
         assert 400 <= response.status_code < 500
         assert "Traceback" not in response.text and "/site-packages/" not in response.text
+
+
+def test_a_result_of_many_chunks_streams_whole(client: httpx.Client) -> None:
+    count = client.get(
+        "/sparql",
+        params={"query": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"},
+    ).json()["results"]["bindings"][0]["n"]["value"]
+    response = client.get(
+        "/sparql",
+        params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
+        headers={"Accept": "application/n-triples"},
+    )
+    assert response.status_code == 200 and len(response.content) > 1_000_000
+    assert len(response.text.splitlines()) == int(count)
