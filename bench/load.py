@@ -49,7 +49,7 @@ class LoadReport:
     concurrency: int
     statuses: dict[str, Counter[int]]
     latencies_ms: dict[str, list[float]]
-    connection_failures: int
+    failures: Counter[str]
     memory_mb: list[float]
 
     def summary(self) -> dict[str, object]:
@@ -62,7 +62,8 @@ class LoadReport:
             "requests": sum(sum(c.values()) for c in self.statuses.values()),
             "per_s": round(len(every) / self.seconds, 1) if self.seconds else 0,
             "status_5xx": sum(n for c in self.statuses.values() for s, n in c.items() if s >= 500),
-            "connection_failures": self.connection_failures,
+            "connection_failures": sum(self.failures.values()),
+            "failure_kinds": dict(self.failures),
             "p50_ms": round(_pct(every, 50), 1),
             "p99_ms": round(_pct(every, 99), 1),
             "kinds": {
@@ -174,12 +175,13 @@ async def _load(base: str, seconds: float, concurrency: int, pid: int | None) ->
     draw = request_maker(query_set(), slugs, random.Random(11))
     statuses: dict[str, Counter[int]] = {kind: Counter() for kind in MIX}
     latencies: dict[str, list[float]] = {kind: [] for kind in MIX}
-    failures = issued = 0
+    failures: Counter[str] = Counter()
+    issued = 0
     memory = [tree_rss_mb(pid)] if pid else []
     deadline = time.monotonic() + seconds
 
     async def client_loop(client: httpx.AsyncClient) -> None:
-        nonlocal failures, issued
+        nonlocal issued
         while time.monotonic() < deadline and issued < MAX_REQUESTS:
             issued += 1
             req = draw()
@@ -189,8 +191,8 @@ async def _load(base: str, seconds: float, concurrency: int, pid: int | None) ->
                     req.method, req.path, headers=req.headers, data=req.data
                 )
                 await answer.aread()
-            except httpx.HTTPError:
-                failures += 1
+            except httpx.HTTPError as err:
+                failures[type(err).__name__] += 1
                 continue
             latencies[req.kind].append((time.perf_counter() - start) * 1000)
             statuses[req.kind][answer.status_code] += 1

@@ -217,7 +217,8 @@ def _load(load: dict[str, Any]) -> list[str]:
         "",
         f"Requests: {summary['requests']} ({summary['per_s']}/s); "
         f"**5xx: {summary['status_5xx']}**; "
-        f"failed connections: {summary['connection_failures']}; "
+        f"failed connections: {summary['connection_failures']} "
+        f"{summary.get('failure_kinds', '')}; "
         f"latency p50 {summary['p50_ms']} ms, "
         f"p99 {summary['p99_ms']} ms. Server memory (whole process tree): "
         f"{summary['memory_start_mb']} MB at start, peak {summary['memory_peak_mb']} MB, "

@@ -77,13 +77,12 @@ def build(
 
     from icj_graph.build import build as run_build
     from icj_graph.remote import load_into as push
+    from icj_graph.reporting import build_progress, build_summary
     from icj_graph.store import DATASET_FILE
 
-    report = run_build(_settings(source, store), progress=_say)
-    typer.echo(
-        f"built {report.info.triples} triples (version {report.info.version}, "
-        f"{report.info.content_hash}) at {report.path}"
-    )
+    with build_progress(sys.stderr) as progress:
+        report = run_build(_settings(source, store), progress=progress)
+    typer.echo(build_summary(report), nl=False)
     if load_into:
         quads = parse(path=report.path / DATASET_FILE, format=RdfFormat.N_QUADS)
         graphs = push(load_into, quads)

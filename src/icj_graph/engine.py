@@ -3,6 +3,8 @@ SPARQL endpoint. Both keep our policy, formats and timeout; the app cannot tell 
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
 
@@ -37,8 +39,83 @@ class QueryEngine(Protocol):
 
 
 def make_engine(settings: Settings, build: Path) -> QueryEngine:
-    """The remote endpoint when settings.store_url is set, else the built store's workers."""
+    """The remote endpoint when settings.store_url is set, else the built store's workers;
+    behind a result cache unless settings.cache_bytes is 0."""
+    engine: QueryEngine
     if settings.store_url:
-        return RemoteEngine(settings.store_url, timeout_s=settings.query_timeout_s)
-    spec = StoreSpec(build, settings.in_memory)
-    return WorkerPool(spec, size=settings.workers, timeout_s=settings.query_timeout_s)
+        engine = RemoteEngine(settings.store_url, timeout_s=settings.query_timeout_s)
+    else:
+        spec = StoreSpec(build, settings.in_memory)
+        engine = WorkerPool(spec, size=settings.workers, timeout_s=settings.query_timeout_s)
+    if settings.cache_bytes == 0:
+        return engine
+    limit = min(settings.cache_entry_bytes, settings.cache_bytes)
+    return CachedEngine(engine, max_bytes=settings.cache_bytes, max_entry_bytes=limit)
+
+
+class CachedEngine:
+    """Answers a repeated query from memory: the data cannot change while a build is served,
+    so results are kept per query, format and dataset, least recently used first out."""
+
+    def __init__(self, engine: QueryEngine, *, max_bytes: int, max_entry_bytes: int) -> None:
+        self.engine = engine
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes
+        self.entries: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def fold(self) -> Fold:
+        """The wrapped engine's fold."""
+        return self.engine.fold
+
+    async def start(self) -> None:
+        """Start the wrapped engine."""
+        await self.engine.start()
+
+    async def close(self) -> None:
+        """Close the wrapped engine and forget everything."""
+        self.entries.clear()
+        await self.engine.close()
+
+    async def run(self, job: QueryJob, task: Task) -> QueryStream:
+        """The remembered output, or the engine's, remembered if it is small enough."""
+        key = (task.text, task.media_type, task.default_graphs, task.named_graphs)
+        if key in self.entries:
+            self.entries.move_to_end(key)
+            self.hits += 1
+            return QueryStream(self.entries[key], _nothing())
+        self.misses += 1
+        stream = await self.engine.run(job, task)
+        return QueryStream(b"", self._remember(key, stream))
+
+    async def fetch(self, text: str, media_type: str) -> bytes:
+        """Run one of our own queries (through the cache) and return its whole output."""
+        form = text.lstrip().split(None, 1)[0].upper()
+        stream = await self.run(QueryJob(text, form), Task(text, media_type, (), ()))  # type: ignore[arg-type]
+        return await stream.read_all()
+
+    async def _remember(self, key: tuple[object, ...], stream: QueryStream) -> AsyncIterator[bytes]:
+        parts: list[bytes] = []
+        size = 0
+        async for chunk in stream:
+            size += len(chunk)
+            if size <= self.max_entry_bytes:
+                parts.append(chunk)
+            yield chunk
+        if size <= self.max_entry_bytes:
+            self._store(key, b"".join(parts))
+
+    def _store(self, key: tuple[object, ...], body: bytes) -> None:
+        self.entries[key] = body
+        self.size += len(body)
+        while self.size > self.max_bytes and self.entries:
+            _, dropped = self.entries.popitem(last=False)
+            self.size -= len(dropped)
+
+
+async def _nothing() -> AsyncIterator[bytes]:
+    return
+    yield  # pragma: no cover

@@ -67,7 +67,7 @@ class RemoteEngine:
         except httpx.TimeoutException:
             await response.aclose()
             raise QueryTimeout(self.timeout_s) from None
-        return QueryStream(first, _rest(response, chunks, deadline))
+        return QueryStream(first, _rest(response, chunks, deadline, self.timeout_s))
 
     async def fetch(self, text: str, media_type: str) -> bytes:
         """Run one of our own queries and return its whole output."""
@@ -84,15 +84,15 @@ def _encode(form: list[tuple[str, str]]) -> bytes:
 
 
 async def _rest(
-    response: httpx.Response, chunks: AsyncIterator[bytes], deadline: float
+    response: httpx.Response, chunks: AsyncIterator[bytes], deadline: float, timeout_s: float
 ) -> AsyncIterator[bytes]:
     try:
         async for chunk in chunks:
-            if time.monotonic() > deadline:  # past the timeout mid-stream: the output ends short
-                return
+            if time.monotonic() > deadline:  # past the timeout mid-stream: cut the response
+                raise QueryTimeout(timeout_s)
             yield chunk
-    except httpx.HTTPError:
-        return
+    except httpx.TimeoutException:
+        raise QueryTimeout(timeout_s) from None
     finally:
         await response.aclose()
 

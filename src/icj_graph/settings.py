@@ -45,6 +45,17 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds a query may run before its worker is killed and the client gets 503.",
     )
+    cache_bytes: int = Field(
+        default=64_000_000,
+        ge=0,
+        description="Memory for remembered query results (the data cannot change while a "
+        "build is served); 0 turns the cache off.",
+    )
+    cache_entry_bytes: int = Field(
+        default=1_000_000,
+        ge=0,
+        description="Largest single result the cache keeps.",
+    )
     max_query_bytes: int = Field(
         default=100_000,
         ge=100,

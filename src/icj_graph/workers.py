@@ -146,11 +146,11 @@ class WorkerPool:
                 chunk, finished = await self._receive(worker, deadline)
                 if chunk:
                     yield chunk
-        except _Reported:  # failed mid-stream: the output ends short, the worker is fine
+        except _Reported as reported:  # failed mid-stream; the worker is fine
             finished = True
-        except QueryTimeout:  # past the deadline mid-stream: the output ends short
-            pass
-        finally:
+            raise reported.error from None
+        finally:  # on a timeout or error mid-stream, the exception cuts the response short,
+            # so the client sees an incomplete body rather than a complete-looking one
             if finished:
                 self._idle.put_nowait(worker)
             else:  # timed out or the client went away mid-stream: the worker may be busy

@@ -174,3 +174,13 @@ def test_pages_fit_a_phone_and_are_keyboard_navigable(browser: Browser, server: 
     assert phone.evaluate("document.activeElement.textContent") == "Skip to content"
     shot(phone, "home-phone")
     context.close()
+
+
+def test_query_page_gives_a_citation(page: Page) -> None:
+    page.goto("/query")
+    page.locator("button[data-example=cases-per-tribunal]").click()
+    page.locator("#cite").click()
+    citation = page.locator("#citation")
+    expect(citation).to_contain_text("icj-graph dataset, version 0.1.0 (build ")
+    expect(citation).to_contain_text("https://w3id.org/icj-graph/. SPARQL query (SHA-256 ")
+    expect(citation).to_contain_text("# title: Cases and accused per tribunal")

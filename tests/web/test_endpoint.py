@@ -281,3 +281,14 @@ def test_a_result_of_many_chunks_streams_whole(client: httpx.Client) -> None:
     )
     assert response.status_code == 200 and len(response.content) > 1_000_000
     assert len(response.text.splitlines()) == int(count)
+
+
+def test_get_answers_carry_a_validator_and_repeat_from_cache(client: httpx.Client) -> None:
+    params = {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?o }"}
+    first = client.get("/sparql", params=params)
+    assert first.headers["cache-control"].startswith("public")
+    again = client.get("/sparql", params=params, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    other = client.get("/sparql", params=params, headers={"Accept": "text/csv"})
+    assert other.headers["etag"] != first.headers["etag"]
+    assert client.get("/sparql", params=params).content == first.content

@@ -5,6 +5,7 @@ Updates are refused (read-only). With no query, GET answers the service descript
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -21,6 +22,7 @@ from icj_graph.errors import (
 from icj_graph.formats import GRAPHS, Format, for_form, negotiate
 from icj_graph.metadata import SD_PREFIXES, service_description
 from icj_graph.sparql import check_query
+from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
 from icj_graph.workers import Task
 
@@ -49,7 +51,7 @@ async def sparql_get(
     params = list(request.query_params.multi_items())
     if not _values(params, "query") and not _values(params, "update"):
         return _describe_service(request, build, settings.allow_service)
-    return await _answer(request, params, settings, engine)
+    return await _answer(request, params, settings, engine, build)
 
 
 @router.post(
@@ -78,7 +80,9 @@ async def sparql_get(
     },
 )
 @router.post("/sparql/", include_in_schema=False)
-async def sparql_post(request: Request, settings: SettingsDep, engine: EngineDep) -> Response:
+async def sparql_post(
+    request: Request, settings: SettingsDep, engine: EngineDep, build: BuildDep
+) -> Response:
     """Run a query sent as a form (``query=``) or directly (``application/sparql-query``)."""
     media_type, charset = _content_type(request.headers.get("content-type", ""))
     if media_type == "application/sparql-update":
@@ -96,11 +100,15 @@ async def sparql_post(request: Request, settings: SettingsDep, engine: EngineDep
         params = [(k, v) for k, v in params if k == "format"] + _parse_form(body)
     else:
         params = [(k, v) for k, v in params if k != "query"] + [("query", body)]
-    return await _answer(request, params, settings, engine)
+    return await _answer(request, params, settings, engine, build)
 
 
 async def _answer(
-    request: Request, params: list[tuple[str, str]], settings: SettingsDep, engine: EngineDep
+    request: Request,
+    params: list[tuple[str, str]],
+    settings: SettingsDep,
+    engine: EngineDep,
+    build: BuildDep,
 ) -> Response:
     if _values(params, "update"):
         raise UpdateRefused()
@@ -119,8 +127,15 @@ async def _answer(
         for_form(job.form), request.headers.get("accept"), name=_first(params, "format")
     )
     task = Task(job.text, fmt.media_type, job.default_graphs, job.named_graphs)
+    headers = {"Vary": "Accept"}
+    if request.method == "GET":  # cacheable by proxies: the data changes only with a new build
+        variant = "sparql-" + hashlib.sha256(repr(task).encode()).hexdigest()[:16]
+        cached = not_modified(request, build, variant)
+        if cached:
+            return cached
+        headers.update(cache_headers(build, variant))
     stream = await engine.run(job, task)
-    return StreamingResponse(aiter(stream), media_type=fmt.content_type, headers={"Vary": "Accept"})
+    return StreamingResponse(aiter(stream), media_type=fmt.content_type, headers=headers)
 
 
 def _describe_service(request: Request, build: BuildDep, federation: bool) -> Response:

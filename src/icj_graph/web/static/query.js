@@ -57,6 +57,25 @@
     });
   }).observe(root, { childList: true, subtree: true });
 
+  // A citation for a footnote: dataset version and build, the query's SHA-256, the time, the licence.
+  document.getElementById("cite").addEventListener("click", function () {
+    var text = editor().getValue();
+    var digest = window.crypto && window.crypto.subtle
+      ? window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(function (buffer) {
+          return Array.from(new Uint8Array(buffer)).map(function (b) { return b.toString(16).padStart(2, "0"); }).join("").slice(0, 12);
+        })
+      : Promise.resolve(null);
+    Promise.all([fetch("/readyz").then(function (r) { return r.json(); }), digest]).then(function (parts) {
+      var build = parts[0], hash = parts[1];
+      var now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+      var box = document.getElementById("citation");
+      box.textContent = "icj-graph dataset, version " + build.version + " (build " + build.content_hash + ", " +
+        build.built_at + "), https://w3id.org/icj-graph/. SPARQL query" + (hash ? " (SHA-256 " + hash + "…)" : "") +
+        " run on " + now + ". Licence CC BY 4.0.\n\n" + text.trim();
+      box.hidden = false;
+    });
+  });
+
   document.getElementById("draw-chart").addEventListener("click", function () {
     var body = new URLSearchParams({ query: editor().getValue() });
     fetch("/sparql", { method: "POST", body: body, headers: { Accept: "application/sparql-results+json" } })
