@@ -32,7 +32,7 @@ pip install -e . && pip install rdflib-endpoint psutil
 apt-get install -y virtuoso-opensource   # optional peer
 
 python bench/run.py --quick    # ~6 min: real data + synthetic 100k, short runs, 20 s loads
-python bench/run.py            # ~15 min on 2 cores: real data + synthetic ~1M, 60 s load tests
+python bench/run.py            # ~25 min on 2 cores: real data + synthetic ~1M, 60 s load tests
 python bench/run.py --large    # adds a synthetic ~10M-triple dataset (long: the build validates it)
 ```
 """
@@ -116,7 +116,8 @@ def render(results: dict[str, Any]) -> str:
         lines += _dataset(data)
     for load in results["loads"]:
         lines += _load(load)
-    lines += ["## Not run, and caveats", ""] + [f"- {n}" for n in results["notes"]] + [""]
+    notes = results.get("run_notes", []) + results["notes"]
+    lines += ["## Not run, and caveats", ""] + [f"- {n}" for n in notes] + [""]
     return "\n".join(lines)
 
 
@@ -197,7 +198,8 @@ def _dataset(data: dict[str, Any]) -> list[str]:
         over = data["overhead"]
         lines += [
             "",
-            f"icj-graph overhead over in-process pyoxigraph (in-memory store, same serialization), "
+            f"{over.get('server', 'icj-graph')} overhead over in-process pyoxigraph "
+            "(in-memory store, same serialization), "
             f"per query, p50 difference: median {over['median_ms']:.1f} ms, "
             f"min {over['min_ms']:.1f} ms, max {over['max_ms']:.1f} ms.",
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -107,12 +108,15 @@ def wait_ready(server: Server, timeout_s: float = READY_TIMEOUT_S) -> None:
     raise TimeoutError(f"{server.name} did not answer within {timeout_s} s")
 
 
-def start_icj(store: Path, logs: Path, workers: int) -> Server:
-    """``icj-graph serve`` on a built store (in-memory copy in each worker)."""
+def start_icj(store: Path, logs: Path, workers: int, *, cache: bool = True) -> Server:
+    """``icj-graph serve`` on a built store (in-memory copy in each worker), its result cache
+    on (the default) or off (``ICJ_GRAPH_CACHE_BYTES=0``: every query is evaluated)."""
     port = free_port()
     command = ["icj-graph", "serve", "--host", HOST, "--port", str(port)]
     command += ["--workers", str(workers), "--store", str(store)]
-    return launch("icj-graph", command, f"http://{HOST}:{port}/sparql", logs)
+    name = "icj-graph" if cache else "icj-graph (cache off)"
+    env = os.environ | ({} if cache else {"ICJ_GRAPH_CACHE_BYTES": "0"})
+    return launch(name, command, f"http://{HOST}:{port}/sparql", logs, env=env)
 
 
 def start_oxigraph(build: Path, logs: Path) -> Server:

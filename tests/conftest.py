@@ -172,3 +172,15 @@ def serve_cli(source: Path, store: Path, port: int, **popen: Any) -> subprocess.
     command = ["serve", "--port", str(port), "--workers", "1"]
     command += ["--source", str(source), "--store", str(store)]
     return subprocess.Popen([sys.executable, "-m", "icj_graph", *command], text=True, **popen)
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run ``icj-graph`` with `args` as a user does and collect what it prints."""
+    return subprocess.run(
+        [sys.executable, "-m", "icj_graph", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
-from tests.conftest import FIXTURES, REPO, free_port, make_source, serve_cli, wait_until_up
+from tests.conftest import (
+    FIXTURES,
+    REPO,
+    free_port,
+    make_source,
+    run_cli,
+    serve_cli,
+    wait_until_up,
+)
 
 MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
-
-
-def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "icj_graph", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
 
 
 def test_validate_passes_on_the_repository() -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,30 +12,20 @@ import pytest
 from icj_graph.build import build
 from icj_graph.client import Graph
 from icj_graph.settings import Settings
-from tests.conftest import FIXTURES, REPO, make_source
+from tests.conftest import FIXTURES, REPO, make_source, run_cli
 
 MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
-def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "icj_graph", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
 def test_query_prints_formats_and_writes_files(built_store: Path, tmp_path: Path) -> None:
-    tsv = cli("query", "cases-per-tribunal", "--store", str(built_store))
+    tsv = run_cli("query", "cases-per-tribunal", "--store", str(built_store))
     assert tsv.returncode == 0, tsv.stderr
     assert tsv.stdout.splitlines()[0] == "?tribunal\t?cases\t?accusedPersons\t?charges"
-    table = cli("query", "cases-per-tribunal", "--format", "table", "--store", str(built_store))
+    table = run_cli("query", "cases-per-tribunal", "--format", "table", "--store", str(built_store))
     assert re.match(r"tribunal +\| cases", table.stdout) and "(7 rows)" in table.stdout
     out = tmp_path / "deaths.csv"
-    written = cli(
+    written = run_cli(
         "query",
         "queries/death-sentences.rq",
         "--format",
@@ -48,7 +36,7 @@ def test_query_prints_formats_and_writes_files(built_store: Path, tmp_path: Path
         str(built_store),
     )
     assert written.returncode == 0 and out.read_text().startswith("tribunal,person,judgmentDate")
-    turtle = cli(
+    turtle = run_cli(
         "query",
         "DESCRIBE <https://w3id.org/icj-graph/id/tribunal/icc>",
         "--format",
@@ -60,13 +48,13 @@ def test_query_prints_formats_and_writes_files(built_store: Path, tmp_path: Path
 
 
 def test_query_errors_show_the_position(built_store: Path) -> None:
-    bad = cli("query", "SELECT * WHERE {\n ?s ?p }", "--store", str(built_store))
+    bad = run_cli("query", "SELECT * WHERE {\n ?s ?p }", "--store", str(built_store))
     assert bad.returncode == 1
     assert bad.stderr.startswith("error: Malformed SPARQL query: line 2, column")
 
 
 def test_query_on_an_endpoint(server: str) -> None:
-    answer = cli(
+    answer = run_cli(
         "query",
         "ASK { ?p a <https://w3id.org/icj-graph/ontology#Person> }",
         "--format",
@@ -79,7 +67,7 @@ def test_query_on_an_endpoint(server: str) -> None:
 
 
 def test_examples_are_listed_with_titles() -> None:
-    listed = cli("examples").stdout.splitlines()
+    listed = run_cli("examples").stdout.splitlines()
     assert (
         "genocide-charges\tWho was charged with genocide, by which tribunal, under which article?"
         in listed
@@ -88,7 +76,7 @@ def test_examples_are_listed_with_titles() -> None:
 
 
 def test_cite_names_version_query_and_time(built_store: Path) -> None:
-    answer = cli("query", "cases-per-tribunal", "--cite", "--store", str(built_store))
+    answer = run_cli("query", "cases-per-tribunal", "--cite", "--store", str(built_store))
     assert re.search(
         r"icj-graph dataset, version 0\.1\.0 \(build [0-9a-f]{16}, .+\), "
         r"https://w3id\.org/icj-graph/\. "
@@ -115,7 +103,7 @@ def test_build_records_and_diff_reports_what_changed(tmp_path: Path) -> None:
     assert recorded["since"] == first.info.content_hash
     assert recorded["entities"]["Person"] == {"added": 1}
     assert recorded["properties"] == {"Sentence: termYears changed": 1}
-    summary = cli("diff", str(first.path), str(second.path)).stdout.strip()
+    summary = run_cli("diff", str(first.path), str(second.path)).stdout.strip()
     assert summary == (
         "1 person added; 1 × Sentence: termYears changed. 3 triples added, 1 removed."
     )

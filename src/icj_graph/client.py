@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,21 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 from pyoxigraph import (
-    Literal,
-    NamedNode,
-    QueryBoolean,
-    QueryResultsFormat,
-    QuerySolutions,
-    RdfFormat,
     Store,
-    serialize,
 )
 
 from icj_graph.errors import QueryFailed, StoreUnavailable
 from icj_graph.formats import for_form, negotiate
 from icj_graph.search import (
     FOLD_FUNCTION,
-    fold,
     local_fold,
     needle,
     portable_fold,
@@ -41,8 +34,7 @@ from icj_graph.search import (
 )
 from icj_graph.settings import Settings
 from icj_graph.sparql import check_query, syntax_error
-from icj_graph.store import BuildInfo, current_build, open_store, read_build_info
-from icj_graph.vocab import PREFIXES
+from icj_graph.store import BuildInfo, current_build, execute, open_store, read_build_info
 
 if TYPE_CHECKING:
     import pandas
@@ -77,21 +69,12 @@ class Graph:
         if self.endpoint:
             return self._remote(job.text, fmt.media_type)
         assert self.store is not None
+        output = io.BytesIO()
         try:
-            result = self.store.query(
-                job.text,
-                use_default_graph_as_union=True,
-                custom_functions={NamedNode(FOLD_FUNCTION): _fold_term},
-            )
+            execute(self.store, job.text, fmt.media_type, output)
         except SyntaxError as err:
             raise syntax_error(str(err)) from None
-        if isinstance(result, QuerySolutions | QueryBoolean):
-            return (
-                result.serialize(format=QueryResultsFormat.from_media_type(fmt.media_type)) or b""
-            )
-        rdf_format = RdfFormat.from_media_type(fmt.media_type)
-        prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
-        return serialize(result, format=rdf_format, prefixes=prefixes) or b""
+        return output.getvalue()
 
     def rows(self, text: str) -> list[dict[str, Any]]:
         """Run a SELECT; each row a dict of Python values (str, int, Decimal, float, bool,
@@ -177,10 +160,6 @@ class Graph:
                 f"The endpoint answered {response.status_code}: {response.text[:300]}"
             )
         return response.content
-
-
-def _fold_term(term: Any) -> Literal | None:
-    return Literal(fold(term.value)) if isinstance(term, Literal | NamedNode) else None
 
 
 def _safe_iri(iri: str) -> str:

@@ -13,10 +13,23 @@ import os
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
-from pyoxigraph import Quad, RdfFormat, Store, serialize
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    serialize,
+)
 
 from icj_graph.errors import StoreUnavailable
+from icj_graph.search import FOLD_FUNCTION, fold
+from icj_graph.vocab import PREFIXES
 
 KEEP_BUILDS = 3
 DATASET_FILE = "dataset.nq"
@@ -102,3 +115,37 @@ def publish(store_path: Path, build: Path) -> None:
     old = sorted(p for p in builds_dir(store_path).iterdir() if p.is_dir() and p != build)
     for stale in old[: max(0, len(old) - (KEEP_BUILDS - 1))]:
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def execute(
+    store: Store,
+    text: str,
+    media_type: str,
+    output: IO[bytes],
+    *,
+    default_graphs: tuple[str, ...] = (),
+    named_graphs: tuple[str, ...] = (),
+) -> None:
+    """Run a (checked) query and write its results as `media_type` into `output`.
+
+    The default graph is the union of all graphs unless `default_graphs` or `named_graphs`
+    say otherwise; our accent-folding function ``icjf:fold`` is available; Turtle is written
+    with the project's prefixes. Raises SyntaxError for a malformed query.
+    """
+    options: dict[str, Any] = {"custom_functions": {NamedNode(FOLD_FUNCTION): _fold_term}}
+    if default_graphs or named_graphs:
+        options["default_graph"] = [NamedNode(g) for g in default_graphs]
+        options["named_graphs"] = [NamedNode(g) for g in named_graphs] or None
+    else:
+        options["use_default_graph_as_union"] = True
+    result = store.query(text, **options)
+    if isinstance(result, QuerySolutions | QueryBoolean):
+        result.serialize(output, QueryResultsFormat.from_media_type(media_type))
+        return
+    rdf_format = RdfFormat.from_media_type(media_type)
+    prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
+    serialize(result, output, rdf_format, prefixes=prefixes)
+
+
+def _fold_term(term: object) -> Literal | None:
+    return Literal(fold(term.value)) if isinstance(term, Literal | NamedNode) else None

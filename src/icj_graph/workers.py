@@ -253,24 +253,7 @@ class _PipeWriter:
 
 def worker_main(spec: StoreSpec, conn: Connection) -> None:
     """Open the store, then run tasks from `conn` until the pipe closes."""
-    from pyoxigraph import (
-        Literal,
-        NamedNode,
-        QueryBoolean,
-        QueryResultsFormat,
-        QuerySolutions,
-        RdfFormat,
-        serialize,
-    )
-
-    from icj_graph.search import FOLD_FUNCTION, fold
-    from icj_graph.store import open_store
-    from icj_graph.vocab import PREFIXES
-
-    def fold_term(term: Any) -> Any:
-        return Literal(fold(term.value)) if isinstance(term, Literal | NamedNode) else None
-
-    functions = {NamedNode(FOLD_FUNCTION): fold_term}
+    from icj_graph.store import execute, open_store
 
     try:
         store = open_store(spec.build, in_memory=spec.in_memory)
@@ -286,19 +269,14 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
         pipe = _PipeWriter(conn)
         writer = cast(IO[bytes], pipe)
         try:
-            options: dict[str, Any] = {"custom_functions": functions}
-            if task.default_graphs or task.named_graphs:
-                options["default_graph"] = [NamedNode(g) for g in task.default_graphs]
-                options["named_graphs"] = [NamedNode(g) for g in task.named_graphs] or None
-            else:
-                options["use_default_graph_as_union"] = True
-            result = store.query(task.text, **options)
-            if isinstance(result, QuerySolutions | QueryBoolean):
-                result.serialize(writer, QueryResultsFormat.from_media_type(task.media_type))
-            else:
-                rdf_format = RdfFormat.from_media_type(task.media_type)
-                prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
-                serialize(result, writer, rdf_format, prefixes=prefixes)
+            execute(
+                store,
+                task.text,
+                task.media_type,
+                writer,
+                default_graphs=task.default_graphs,
+                named_graphs=task.named_graphs,
+            )
             pipe.finish()
         except SyntaxError as err:
             conn.send_bytes(b"S" + str(err).encode())
