@@ -12,7 +12,7 @@ from icj_graph.remote import RemoteEngine
 from icj_graph.search import Fold
 from icj_graph.settings import Settings
 from icj_graph.sparql import QueryJob
-from icj_graph.workers import QueryStream, StoreSpec, Task, WorkerPool
+from icj_graph.workers import Fetching, QueryStream, StoreSpec, Task, WorkerPool
 
 
 class QueryEngine(Protocol):
@@ -53,7 +53,7 @@ def make_engine(settings: Settings, build: Path) -> QueryEngine:
     return CachedEngine(engine, max_bytes=settings.cache_bytes, max_entry_bytes=limit)
 
 
-class CachedEngine:
+class CachedEngine(Fetching):
     """Answers a repeated query from memory: the data cannot change while a build is served,
     so results are kept per query, format and dataset, least recently used first out."""
 
@@ -90,12 +90,6 @@ class CachedEngine:
         self.misses += 1
         stream = await self.engine.run(job, task)
         return QueryStream(b"", self._remember(key, stream))
-
-    async def fetch(self, text: str, media_type: str) -> bytes:
-        """Run one of our own queries (through the cache) and return its whole output."""
-        form = text.lstrip().split(None, 1)[0].upper()
-        stream = await self.run(QueryJob(text, form), Task(text, media_type, (), ()))  # type: ignore[arg-type]
-        return await stream.read_all()
 
     async def _remember(self, key: tuple[object, ...], stream: QueryStream) -> AsyncIterator[bytes]:
         parts: list[bytes] = []

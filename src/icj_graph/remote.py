@@ -13,10 +13,10 @@ from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 from icj_graph.errors import QueryFailed, QueryTimeout, StoreUnavailable
 from icj_graph.search import portable_fold
 from icj_graph.sparql import QueryJob, syntax_error
-from icj_graph.workers import QueryStream, Task
+from icj_graph.workers import Fetching, QueryStream, Task
 
 
-class RemoteEngine:
+class RemoteEngine(Fetching):
     """Runs queries on a SPARQL endpoint (its default graph should be the union of graphs:
     Oxigraph ``serve --union-default-graph``; Virtuoso does so by default)."""
 
@@ -68,12 +68,6 @@ class RemoteEngine:
             await response.aclose()
             raise QueryTimeout(self.timeout_s) from None
         return QueryStream(first, _rest(response, chunks, deadline, self.timeout_s))
-
-    async def fetch(self, text: str, media_type: str) -> bytes:
-        """Run one of our own queries and return its whole output."""
-        form = text.lstrip().split(None, 1)[0].upper()
-        stream = await self.run(QueryJob(text, form), Task(text, media_type, (), ()))  # type: ignore[arg-type]
-        return await stream.read_all()
 
 
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}

@@ -69,6 +69,21 @@ class QueryStream:
         return b"".join([chunk async for chunk in self])
 
 
+class Fetching:
+    """``fetch`` for any engine with ``run``: our own queries, over the whole dataset."""
+
+    async def run(self, job: QueryJob, task: Task) -> QueryStream:
+        """Run a checked query; return once its first chunk is in."""
+        raise NotImplementedError
+
+    async def fetch(self, text: str, media_type: str) -> bytes:
+        """Run one of our own queries over the whole dataset and return its whole output."""
+        form = text.lstrip().split(None, 1)[0].upper()
+        job = QueryJob(text, form)  # type: ignore[arg-type]
+        stream = await self.run(job, Task(text, media_type, (), ()))
+        return await stream.read_all()
+
+
 class _Worker:
     def __init__(self, process: BaseProcess, conn: Connection) -> None:
         self.process = process
@@ -81,7 +96,7 @@ class _Worker:
         self.conn.close()
 
 
-class WorkerPool:
+class WorkerPool(Fetching):
     """A fixed number of worker processes; each query borrows one, and a timeout kills it."""
 
     #: The embedded store has our accent-folding function.
@@ -131,13 +146,6 @@ class WorkerPool:
             self._idle.put_nowait(worker)
             return QueryStream(first, _empty())
         return QueryStream(first, self._rest(worker, deadline))
-
-    async def fetch(self, text: str, media_type: str) -> bytes:
-        """Run one of our own queries over the whole dataset and return its whole output."""
-        form = text.lstrip().split(None, 1)[0].upper()
-        job = QueryJob(text, form)  # type: ignore[arg-type]
-        stream = await self.run(job, Task(text, media_type, (), ()))
-        return await stream.read_all()
 
     async def _rest(self, worker: _Worker, deadline: float) -> AsyncIterator[bytes]:
         finished = False
