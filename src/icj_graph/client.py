@@ -26,7 +26,6 @@ from pyoxigraph import (
 from icj_graph.errors import QueryFailed, StoreUnavailable
 from icj_graph.formats import for_form, negotiate
 from icj_graph.search import (
-    FOLD_FUNCTION,
     local_fold,
     needle,
     portable_fold,
@@ -115,13 +114,7 @@ class Graph:
     def find(self, name: str) -> str:
         """The IRI of the entity best matching `name` (accents and case ignored)."""
         query = search_query(name, limit=1, fold=portable_fold if self.endpoint else local_fold)
-        prefixes = (
-            "PREFIX icj: <https://w3id.org/icj-graph/ontology#>\n"
-            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-            f"PREFIX icjf: <{FOLD_FUNCTION.rsplit('#', 1)[0]}#>\n"
-        )
-        found = self.rows(prefixes + query) if needle(name) else []
+        found = self.rows(query) if needle(name) else []
         if not found:
             raise StoreUnavailable(f"Nothing in the graph is named like {name!r}.")
         return str(found[0]["e"])

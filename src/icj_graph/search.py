@@ -43,6 +43,11 @@ def local_fold(expression: str) -> str:
     return f"icjf:fold({expression})"
 
 
+SEARCH_PROLOGUE = f"""PREFIX icj: <https://w3id.org/icj-graph/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX icjf: <{FOLD_FUNCTION.rsplit("#", 1)[0]}#>
+"""
 NAME_PATHS = (
     "rdfs:label|skos:altLabel|skos:prefLabel|icj:caseNumber|skos:notation|icj:situationNumber"
 )
@@ -69,13 +74,12 @@ def match_pattern(variable: str, text: str, *, fold: Fold = local_fold) -> str:
 
 
 def search_query(text: str, *, limit: int, fold: Fold = local_fold) -> str:
-    """SELECT entities of the searched classes matching `text`, best matches first.
-
-    Needs the prefixes ``icj:``, ``rdfs:``, ``skos:`` and ``icjf:``.
-    """
+    """SELECT entities of the searched classes matching `text`, best matches first (a whole
+    query, with its prologue)."""
     folded = needle(text)
     kinds = " ".join(f"icj:{c}" for c in SEARCHED_CLASSES)
-    return f"""SELECT ?e ?kind (SAMPLE(?l) AS ?label) (MIN(?rank) AS ?best) WHERE {{
+    return f"""{SEARCH_PROLOGUE}
+SELECT ?e ?kind (SAMPLE(?l) AS ?label) (MIN(?rank) AS ?best) WHERE {{
   VALUES ?kind {{ {kinds} }}
   ?e a ?kind . {match_pattern("?e", text, fold=fold)}
   BIND(IF(STRSTARTS({fold("STR(?name)")}, "{folded}"), 0, 1) AS ?rank)

@@ -156,7 +156,8 @@ async def suggest(
     """Entities whose names, aliases or case numbers contain `q` (accents and case ignored)."""
     if not needle(q):
         return []
-    rows = await _select(engine, search_query(q, limit=limit, fold=engine.fold))
+    answer = await engine.fetch(search_query(q, limit=limit, fold=engine.fold), RESULTS_JSON)
+    rows = json.loads(answer)["results"]["bindings"]
     base = served_base(request)
     return [
         Suggestion(

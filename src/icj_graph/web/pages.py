@@ -13,7 +13,6 @@ from icj_graph.charts import CHARTS
 from icj_graph.examples import load_examples
 from icj_graph.search import needle, search_query
 from icj_graph.vocab import NS, PREFIXES
-from icj_graph.web.api import PREFIXES as API_PREFIXES
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
 from icj_graph.web.linked_data import served_base
 from icj_graph.web.templating import templates
@@ -57,7 +56,7 @@ async def search(request: Request, engine: EngineDep, q: Annotated[str, Query()]
     results: list[dict[str, Any]] = []
     if needle(q):
         query = search_query(q, limit=100, fold=engine.fold)
-        results = await _rows(engine, API_PREFIXES + query)
+        results = await _rows(engine, query)
         for r in results:
             r["kind"] = r["kind"].removeprefix(NS)
     context = {"query_text": q, "results": results, "served": served_base(request)}
