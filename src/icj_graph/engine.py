@@ -86,9 +86,13 @@ class CachedEngine(Fetching):
         if key in self.entries:
             self.entries.move_to_end(key)
             self.hits += 1
-            return QueryStream(self.entries[key], _nothing())
+            return QueryStream(self.entries[key])
         self.misses += 1
         stream = await self.engine.run(job, task)
+        if stream.complete:
+            if len(stream.first) <= self.max_entry_bytes:
+                self._store(key, stream.first)
+            return stream
         return QueryStream(b"", self._remember(key, stream))
 
     async def _remember(self, key: tuple[object, ...], stream: QueryStream) -> AsyncIterator[bytes]:
@@ -108,8 +112,3 @@ class CachedEngine(Fetching):
         while self.size > self.max_bytes and self.entries:
             _, dropped = self.entries.popitem(last=False)
             self.size -= len(dropped)
-
-
-async def _nothing() -> AsyncIterator[bytes]:
-    return
-    yield  # pragma: no cover

@@ -4,7 +4,8 @@ pyoxigraph cannot cancel a running query, so a query that runs past ``query_time
 stopped the only sure way: its worker process is killed and a fresh one takes its place. Each
 worker holds the store (in memory, or the on-disk store read-only), runs one query at a time
 and streams the serialized result back over a pipe in chunks, so large results are never held
-whole. The event loop never waits on the engine: pipe reads run on a small thread pool.
+whole. The event loop never waits on the engine: it reads a worker's pipe only once the pipe is
+readable (``loop.add_reader``), so a query costs no thread hop.
 
 Wire protocol, worker → parent, one message per ``send_bytes``: ``R`` ready; ``D`` + bytes (a
 chunk); ``Z`` (done); ``A`` + bytes (the whole output of a small result, in one message);
@@ -17,8 +18,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import time
-from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -52,17 +52,23 @@ class Task:
 
 
 class QueryStream:
-    """A running query's output: the first chunk is already here; the rest streams."""
+    """A running query's output: the first chunk is already here; the rest, if any, streams."""
 
-    def __init__(self, first: bytes, rest: AsyncIterator[bytes]) -> None:
+    def __init__(self, first: bytes, rest: AsyncIterator[bytes] | None = None) -> None:
         self.first = first
         self._rest = rest
+
+    @property
+    def complete(self) -> bool:
+        """Whether `first` is the whole output (a small result, or one from the cache)."""
+        return self._rest is None
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         if self.first:
             yield self.first
-        async for chunk in self._rest:
-            yield chunk
+        if self._rest is not None:
+            async for chunk in self._rest:
+                yield chunk
 
     async def read_all(self) -> bytes:
         """Collect the whole output (for small internal queries)."""
@@ -108,23 +114,25 @@ class WorkerPool(Fetching):
         self.timeout_s = timeout_s
         self._ctx = multiprocessing.get_context("spawn")
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._threads = ThreadPoolExecutor(max_workers=size + 2, thread_name_prefix="icj-pipe")
         self._all: set[_Worker] = set()
+        self._pending: set[asyncio.Task[None]] = set()
         self._closed = False
 
     async def start(self) -> None:
-        """Start every worker and wait until each has opened the store."""
-        workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
-        for worker in workers:
-            self._idle.put_nowait(worker)
+        """Start the workers; return once the first has opened the store (the others join as
+        they come up, so start-up does not wait for every worker)."""
+        self._idle.put_nowait(await self._spawn())
+        for _ in range(self.size - 1):
+            self._background(self._respawn())
 
     async def close(self) -> None:
         """Kill every worker."""
         self._closed = True
+        for task in list(self._pending):
+            task.cancel()
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
-        self._threads.shutdown(wait=False, cancel_futures=True)
 
     async def run(self, job: QueryJob, task: Task) -> QueryStream:
         """Run a task; return once its first chunk is in, raising its error if it failed."""
@@ -144,7 +152,7 @@ class WorkerPool(Fetching):
             raise
         if done:  # the whole output came in one message
             self._idle.put_nowait(worker)
-            return QueryStream(first, _empty())
+            return QueryStream(first)
         return QueryStream(first, self._rest(worker, deadline))
 
     async def _rest(self, worker: _Worker, deadline: float) -> AsyncIterator[bytes]:
@@ -166,9 +174,7 @@ class WorkerPool(Fetching):
 
     async def _receive(self, worker: _Worker, deadline: float) -> tuple[bytes, bool]:
         """The next chunk of output, and whether it is the last."""
-        loop = asyncio.get_running_loop()
-        remaining = deadline - time.monotonic()
-        message = await loop.run_in_executor(self._threads, _recv, worker.conn, remaining)
+        message = await _next_message(worker.conn, deadline - time.monotonic())
         if message is None:
             raise QueryTimeout(self.timeout_s)
         tag, body = message[:1], message[1:]
@@ -183,7 +189,12 @@ class WorkerPool(Fetching):
         self._all.discard(worker)
         worker.kill()
         if not self._closed:
-            asyncio.get_running_loop().create_task(self._respawn())
+            self._background(self._respawn())
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._pending.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._pending.discard)
 
     async def _respawn(self) -> None:
         with contextlib.suppress(StoreUnavailable):
@@ -213,14 +224,41 @@ class _Reported(Exception):
         self.error = error
 
 
-async def _empty() -> AsyncIterator[bytes]:
-    return
-    yield  # pragma: no cover
+async def _next_message(conn: Connection, timeout_s: float) -> bytes | None:
+    """The next message on `conn`, read once the pipe is readable; None at the timeout."""
+    if timeout_s <= 0:
+        return None
+    if not _readable(conn):
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[bool] = loop.create_future()
+
+        def settle(readable: bool) -> None:
+            if not ready.done():
+                ready.set_result(readable)
+
+        fd = conn.fileno()
+        loop.add_reader(fd, settle, True)
+        timer = loop.call_later(timeout_s, settle, False)
+        try:
+            if not await ready:
+                return None
+        finally:
+            timer.cancel()
+            loop.remove_reader(fd)
+    return _recv(conn, 0)
+
+
+def _readable(conn: Connection) -> bool:
+    try:
+        return conn.poll(0)
+    except (EOFError, OSError):
+        return True  # recv_bytes will tell
 
 
 def _recv(conn: Connection, timeout_s: float) -> bytes | None:
+    """The next message, after waiting up to `timeout_s` (0: it is known to be there)."""
     try:
-        if timeout_s <= 0 or not conn.poll(timeout_s):
+        if timeout_s > 0 and not conn.poll(timeout_s):
             return None
         return conn.recv_bytes()
     except (EOFError, OSError):
@@ -241,10 +279,13 @@ class _PipeWriter:
     def write(self, data: Any) -> int:
         self.buffer += data
         if len(self.buffer) >= CHUNK_BYTES:
-            self.flush()
+            self._send_chunk()
         return len(data)
 
     def flush(self) -> None:
+        """Nothing: the serializer's flushes must not cut a small output into messages."""
+
+    def _send_chunk(self) -> None:
         if self.buffer:
             self.conn.send_bytes(b"D" + bytes(self.buffer))
             self.buffer.clear()
@@ -253,7 +294,7 @@ class _PipeWriter:
     def finish(self) -> None:
         """Send what is left and the end: one message (``A``) when the output is small."""
         if self.sent:
-            self.flush()
+            self._send_chunk()
             self.conn.send_bytes(b"Z")
         else:
             self.conn.send_bytes(b"A" + bytes(self.buffer))

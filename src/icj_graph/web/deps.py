@@ -1,4 +1,7 @@
-"""Typed dependencies of the handlers: the settings, the query engine and the build info."""
+"""Typed dependencies of the handlers: the settings, the query engine and the build info.
+
+They are ``async`` so that FastAPI calls them on the event loop: a plain ``def`` dependency
+would cost a trip to its thread pool on every request."""
 
 from __future__ import annotations
 
@@ -11,19 +14,19 @@ from icj_graph.settings import Settings
 from icj_graph.store import BuildInfo
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> QueryEngine:
+async def get_engine(request: Request) -> QueryEngine:
     """The query engine serving this app."""
     engine: QueryEngine = request.app.state.engine
     return engine
 
 
-def get_build(request: Request) -> BuildInfo:
+async def get_build(request: Request) -> BuildInfo:
     """The info of the build being served."""
     info: BuildInfo = request.app.state.build_info
     return info

@@ -135,6 +135,8 @@ async def _answer(
             return cached
         headers.update(cache_headers(build, variant))
     stream = await engine.run(job, task)
+    if stream.complete:  # a small result: no need for a streaming response's machinery
+        return Response(stream.first, media_type=fmt.content_type, headers=headers)
     return StreamingResponse(aiter(stream), media_type=fmt.content_type, headers=headers)
 
 
