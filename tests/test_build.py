@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode, QuerySolutions
+from pyoxigraph import NamedNode, QuerySolutions, RdfFormat, parse
 
 from icj_graph.build import build
 from icj_graph.errors import TurtleSyntaxError, ValidationFailed
@@ -83,3 +84,25 @@ def test_failed_build_keeps_the_last_good_store(tmp_path: Path) -> None:
     assert "Add a dcterms:source" in caught.value.message
     assert current_build(store) == good.path
     assert read_build_info(good.path).content_hash == good.info.content_hash
+
+
+def test_dumps_are_named_by_version_and_release_date_with_checksums(built_store: Path) -> None:
+    ontology = {
+        t.predicate.value: t.object.value
+        for t in parse(path=REPO / "ontology" / "icj.ttl", format=RdfFormat.TURTLE)
+        if t.subject.value == "https://w3id.org/icj-graph/ontology"
+    }
+    version = ontology["http://www.w3.org/2002/07/owl#versionInfo"]
+    issued = ontology["http://purl.org/dc/terms/issued"]
+    assert ontology["http://www.w3.org/2002/07/owl#versionIRI"].endswith("/" + version)
+    folder = current_build(built_store) / "dumps"
+    names = sorted(p.name for p in folder.glob("icj-graph-*"))
+    assert names == [
+        f"icj-graph-{version}-{issued}.{ext}" for ext in ("jsonld", "nq.gz", "nt.gz", "ttl")
+    ]
+    sums = dict(
+        reversed(line.split("  ")) for line in (folder / "SHA256SUMS").read_text().splitlines()
+    )
+    assert sums.keys() == set(names)
+    for name, digest in sums.items():
+        assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == digest

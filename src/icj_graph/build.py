@@ -37,6 +37,8 @@ from icj_graph.vocab import NS
 
 Progress = Callable[[str], None]
 _VERSION_INFO = NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+_ISSUED = NamedNode("http://purl.org/dc/terms/issued")
+_ONTOLOGY = NamedNode("https://w3id.org/icj-graph/ontology")
 ONTOLOGY_GRAPHS = graph_iri("ontology/")
 
 
@@ -74,9 +76,9 @@ def build(settings: Settings, *, progress: Progress = lambda _: None) -> BuildRe
         built_at = datetime.now(UTC).replace(microsecond=0)
         staging = builds_dir(settings.store_path) / f"{built_at:%Y%m%dT%H%M%SZ}-{content_hash}"
         sha256 = write_build(staging, quads)
-        version = _ontology_version(quads)
+        version, released = _release(quads)
     with _timed("dumps", seconds, progress):
-        dumps = write_dumps(staging, quads, version)
+        dumps = write_dumps(staging, quads, f"{version}-{released}")
         ontology = [q.triple for q in quads if q.graph_name.value.startswith(ONTOLOGY_GRAPHS)]  # type: ignore[union-attr]
         write_context(staging, ontology)
     with _timed("publish", seconds, progress):
@@ -84,6 +86,7 @@ def build(settings: Settings, *, progress: Progress = lambda _: None) -> BuildRe
             version=version,
             content_hash=content_hash,
             built_at=built_at.isoformat(),
+            released=released,
             triples=len(quads),
             graphs=dict(sorted(Counter(q.graph_name.value for q in quads).items())),  # type: ignore[union-attr]
             classes=_entities_per_class(memory),
@@ -135,6 +138,12 @@ def _entities_per_class(store: Store) -> dict[str, int]:
     return {row["class"].value.removeprefix(NS): int(row["n"].value) for row in rows}
 
 
-def _ontology_version(quads: list[Quad]) -> str:
-    versions = (q.object for q in quads if q.predicate == _VERSION_INFO)
-    return next((v.value for v in versions if isinstance(v, Literal)), "0.0.0")
+def _release(quads: list[Quad]) -> tuple[str, str]:
+    """The data's version and release date, from the ontology's owl:versionInfo and
+    dcterms:issued (the dumps are named by both)."""
+    values = {
+        q.predicate: q.object.value
+        for q in quads
+        if q.subject == _ONTOLOGY and isinstance(q.object, Literal)
+    }
+    return values.get(_VERSION_INFO, "0.0.0"), values.get(_ISSUED, "undated")

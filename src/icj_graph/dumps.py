@@ -12,6 +12,7 @@ from pyoxigraph import Quad, RdfFormat, serialize
 from icj_graph.vocab import PREFIXES
 
 DUMPS_DIR = "dumps"
+CHECKSUMS_FILE = "SHA256SUMS"
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,10 @@ _KINDS = (
 )
 
 
-def write_dumps(build: Path, quads: list[Quad], version: str) -> list[Dump]:
-    """Write every dump of `quads` into ``build/dumps/``, named by the data's version."""
+def write_dumps(build: Path, quads: list[Quad], release: str) -> list[Dump]:
+    """Write every dump of `quads` into ``build/dumps/``, named by the release (the data's
+    version and date, ``icj-graph-0.2.0-2026-12-01.ttl``), and their checksums into
+    ``SHA256SUMS`` in the format ``sha256sum --check`` reads."""
     folder = build / DUMPS_DIR
     folder.mkdir()
     triples = list(dict.fromkeys(q.triple for q in quads))
@@ -46,9 +49,11 @@ def write_dumps(build: Path, quads: list[Quad], version: str) -> list[Dump]:
         assert data is not None
         if encoding == "gzip":
             data = gzip.compress(data, mtime=0)
-        name = f"icj-graph-{version}.{extension}"
+        name = f"icj-graph-{release}.{extension}"
         (folder / name).write_bytes(data)
         dumps.append(
             Dump(name, rdf_format.media_type, encoding, len(data), hashlib.sha256(data).hexdigest())
         )
+    sums = "".join(f"{d.sha256}  {d.file}\n" for d in dumps)
+    (folder / CHECKSUMS_FILE).write_text(sums, encoding="ascii")
     return dumps

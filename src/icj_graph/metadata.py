@@ -82,6 +82,7 @@ each fact with its source."@en ;
     dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
     dcterms:hasVersion "{version}" ;
     owl:versionInfo "{version}" ;
+    dcterms:issued "{released}"^^xsd:date ;
     dcterms:modified "{built_at}"^^xsd:dateTime ;
     void:triples {triples} ;
     void:uriSpace "https://w3id.org/icj-graph/id/" ;
@@ -110,6 +111,7 @@ def void_description(base: str, info: BuildInfo) -> list[Triple]:
     text = _VOID.format(
         dataset=DATASET_IRI,
         version=info.version,
+        released=info.released,
         built_at=info.built_at,
         triples=info.triples,
         base=base,

@@ -50,6 +50,7 @@ class BuildInfo:
     classes: dict[str, int] = field(default_factory=dict)
     dumps: list[dict[str, object]] = field(default_factory=list)
     dataset_sha256: str = ""
+    released: str = ""
 
     @property
     def etag(self) -> str:

@@ -193,6 +193,7 @@ class ICJ:
     summons = NamedNode(NS + "summons")
     target = NamedNode(NS + "target")
     termYears = NamedNode(NS + "termYears")
+    terminationDate = NamedNode(NS + "terminationDate")
     territory = NamedNode(NS + "territory")
     tribunal = NamedNode(NS + "tribunal")
     triggerType = NamedNode(NS + "triggerType")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 
 import httpx
@@ -136,6 +137,13 @@ def test_void_lists_classes_endpoint_and_dumps(client: httpx.Client) -> None:
     nquads = next(u for u in urls if u.endswith(".nq.gz"))
     response = client.get(nquads)
     assert response.status_code == 200 and len(response.content) > 10_000
+    sums = client.get("/dumps/SHA256SUMS")
+    assert sums.headers["content-type"].startswith("text/plain")
+    assert (
+        f"{hashlib.sha256(response.content).hexdigest()}  {nquads.rsplit('/', 1)[1]}" in sums.text
+    )
+    issued = graph.value(dataset, rdflib.URIRef("http://purl.org/dc/terms/issued"))
+    assert issued is not None and issued.datatype == rdflib.XSD.date
 
 
 def test_a_crawler_reaches_cases_persons_and_charges_from_a_tribunal(server: str) -> None:

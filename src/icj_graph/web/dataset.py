@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 from pyoxigraph import serialize
 
+from icj_graph.dumps import CHECKSUMS_FILE, DUMPS_DIR
 from icj_graph.errors import UnknownEntity
 from icj_graph.formats import GRAPHS, negotiate
 from icj_graph.load import graph_iri
@@ -124,18 +125,25 @@ async def void(request: Request, build: BuildDep) -> Response:
     responses={
         200: {
             "description": "The dump.",
-            "content": {m: {} for m in ("text/turtle", "application/ld+json", "application/gzip")},
+            "content": {
+                m: {}
+                for m in ("text/turtle", "application/ld+json", "application/gzip", "text/plain")
+            },
         }
     },
 )
 async def dump(file: str, request: Request, settings: SettingsDep, build: BuildDep) -> Response:
-    """Download a dump listed in the VoID description (Turtle, N-Triples, N-Quads, JSON-LD)."""
+    """Download a dump listed in the VoID description (Turtle, N-Triples, N-Quads, JSON-LD),
+    or ``SHA256SUMS``, their checksums for ``sha256sum --check``."""
     listed = {d["file"]: d for d in build.dumps}
+    folder: Path = current_build(settings.store_path) / DUMPS_DIR
+    headers = cache_headers(build, file)
+    if file == CHECKSUMS_FILE:
+        return FileResponse(folder / file, media_type="text/plain; charset=ascii", headers=headers)
     if file not in listed:
         raise UnknownEntity(f"{served_base(request)}dumps/{file}")
-    path: Path = current_build(settings.store_path) / "dumps" / file
+    path = folder / file
     entry = listed[file]
-    headers = cache_headers(build, file)
     if entry["encoding"]:
         return FileResponse(path, media_type="application/gzip", headers=headers, filename=file)
     return FileResponse(path, media_type=str(entry["media_type"]), headers=headers, filename=file)
