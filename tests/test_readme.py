@@ -44,15 +44,21 @@ def test_readme_has_curl_examples() -> None:
     assert any(re.search(r"application/sparql-query", c) for c in CURLS)
 
 
-def test_coverage_table_is_the_output_of_its_query(built_store: Path) -> None:
+COVERAGE = README.split("## Coverage", 1)[1].split("\n## ", 1)[0]
+TABLES = re.findall(r"<!-- query: ([\w-]+) -->\n((?:\|.*\n)+)", COVERAGE)
+
+
+def test_coverage_has_tables() -> None:
+    assert [name for name, _ in TABLES] == ["tribunal-totals", "icc-totals"]
+
+
+@pytest.mark.parametrize(("name", "table"), TABLES, ids=[name for name, _ in TABLES])
+def test_coverage_table_is_the_output_of_its_query(
+    built_store: Path, name: str, table: str
+) -> None:
     from icj_graph.client import Graph
 
-    section = README.split("## Coverage", 1)[1].split("\n## ", 1)[0]
-    table = [
-        [cell.strip() for cell in line.strip("|").split("|")]
-        for line in section.splitlines()
-        if line.startswith("| ") and not line.startswith("| tribunal")
-    ]
-    query = (REPO / "queries" / "tribunal-totals.rq").read_text(encoding="utf-8")
+    cells = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()]
+    query = (REPO / "queries" / f"{name}.rq").read_text(encoding="utf-8")
     rows = Graph.open(built_store).rows(query)
-    assert table == [[str(value) for value in row.values()] for row in rows]
+    assert cells[2:] == [[str(value) for value in row.values()] for row in rows]
