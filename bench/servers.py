@@ -108,13 +108,15 @@ def wait_ready(server: Server, timeout_s: float = READY_TIMEOUT_S) -> None:
     raise TimeoutError(f"{server.name} did not answer within {timeout_s} s")
 
 
-def start_icj(store: Path, logs: Path, workers: int, *, cache: bool = True) -> Server:
+def start_icj(
+    store: Path, logs: Path, workers: int, *, cache: bool = True, name: str = ""
+) -> Server:
     """``icj-graph serve`` on a built store (in-memory copy in each worker), its result cache
     on (the default) or off (``ICJ_GRAPH_CACHE_BYTES=0``: every query is evaluated)."""
     port = free_port()
     command = ["icj-graph", "serve", "--host", HOST, "--port", str(port)]
     command += ["--workers", str(workers), "--store", str(store)]
-    name = "icj-graph" if cache else "icj-graph (cache off)"
+    name = name or ("icj-graph" if cache else "icj-graph (cache off)")
     env = os.environ | ({} if cache else {"ICJ_GRAPH_CACHE_BYTES": "0"})
     return launch(name, command, f"http://{HOST}:{port}/sparql", logs, env=env)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -28,6 +29,10 @@ REPO = Path(__file__).resolve().parent.parent
 #: The data the served store is built from: the repository (a developer may point elsewhere).
 SOURCE = Path(os.environ.get("ICJ_GRAPH_TEST_SOURCE", REPO))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The data's version, as the ontology states it (owl:versionInfo).
+VERSION = re.search(
+    r'owl:versionInfo "([^"]+)"', (REPO / "ontology" / "icj.ttl").read_text(encoding="utf-8")
+).group(1)  # type: ignore[union-attr]
 #: Short enough for the timeout tests to be quick; every real query here takes far less.
 TEST_TIMEOUT_S = 4.0
 

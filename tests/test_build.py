@@ -12,7 +12,7 @@ from icj_graph.build import build
 from icj_graph.errors import TurtleSyntaxError, ValidationFailed
 from icj_graph.settings import Settings
 from icj_graph.store import current_build, open_store, read_build_info
-from tests.conftest import FIXTURES, REPO, make_source
+from tests.conftest import FIXTURES, REPO, VERSION, make_source
 
 MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
 BROKEN_TURTLE = 'PREFIX icj: <https://w3id.org/icj-graph/ontology#>\n\nicj:x icj:y "open .\n'
@@ -60,7 +60,7 @@ def test_inference_adds_superclasses_and_inverses(built_store: Path) -> None:
 def test_build_info_counts_triples(built_store: Path) -> None:
     info = read_build_info(current_build(built_store))
     assert info.triples == sum(info.graphs.values()) > 10_000
-    assert info.version == "0.1.0"
+    assert info.version == VERSION
     assert len(info.dataset_sha256) == 64
 
 
@@ -95,6 +95,8 @@ def test_dumps_are_named_by_version_and_release_date_with_checksums(built_store:
     version = ontology["http://www.w3.org/2002/07/owl#versionInfo"]
     issued = ontology["http://purl.org/dc/terms/issued"]
     assert ontology["http://www.w3.org/2002/07/owl#versionIRI"].endswith("/" + version)
+    citation = (REPO / "CITATION.cff").read_text(encoding="utf-8")
+    assert f'version: "{version}"' in citation and f'date-released: "{issued}"' in citation
     folder = current_build(built_store) / "dumps"
     names = sorted(p.name for p in folder.glob("icj-graph-*"))
     assert names == [

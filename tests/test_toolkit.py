@@ -12,7 +12,7 @@ import pytest
 from icj_graph.build import build
 from icj_graph.client import Graph
 from icj_graph.settings import Settings
-from tests.conftest import FIXTURES, REPO, make_source, run_cli
+from tests.conftest import FIXTURES, REPO, VERSION, make_source, run_cli
 
 MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -78,7 +78,7 @@ def test_examples_are_listed_with_titles() -> None:
 def test_cite_names_version_query_and_time(built_store: Path) -> None:
     answer = run_cli("query", "cases-per-tribunal", "--cite", "--store", str(built_store))
     assert re.search(
-        r"icj-graph dataset, version 0\.1\.0 \(build [0-9a-f]{16}, .+\), "
+        rf"icj-graph dataset, version {re.escape(VERSION)} \(build [0-9a-f]{{16}}, .+\), "
         r"https://w3id\.org/icj-graph/\. "
         r"SPARQL query \(SHA-256 [0-9a-f]{12}…\) run on \d{4}-\d\d-\d\dT",
         answer.stderr,
@@ -118,7 +118,7 @@ def test_the_readme_python_example_runs(built_store: Path, monkeypatch: pytest.M
     exec(compile(block.group(1), "README.md", "exec"), namespace)
     assert printed[0] == "001/18-07-2007-ECCC"
     assert printed[1] == "['Ratko Mladić']"
-    assert "icj-graph dataset, version 0.1.0" in printed[2]
+    assert f"icj-graph dataset, version {VERSION}" in printed[2]
 
 
 def test_rows_give_python_values(built_store: Path) -> None:

@@ -9,22 +9,24 @@ Python values or a pandas DataFrame, entities by IRI or name, and citations.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import decimal
 import hashlib
 import io
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 from pyoxigraph import (
     Store,
 )
 
 from icj_graph.errors import QueryFailed, StoreUnavailable
 from icj_graph.formats import for_form, negotiate
+from icj_graph.remote import RemoteEngine
 from icj_graph.search import (
     local_fold,
     needle,
@@ -137,22 +139,18 @@ class Graph:
 
     def _remote(self, text: str, media_type: str) -> bytes:
         assert self.endpoint is not None
-        try:
-            response = httpx.post(
-                self.endpoint,
-                data={"query": text},
-                headers={"Accept": media_type},
-                timeout=self.settings.query_timeout_s,
-            )
-        except httpx.HTTPError as err:
-            raise StoreUnavailable(f"The endpoint {self.endpoint} does not answer: {err}") from None
-        if response.status_code == 400:
-            raise syntax_error(response.text.strip())
-        if response.status_code >= 400:
-            raise QueryFailed(
-                f"The endpoint answered {response.status_code}: {response.text[:300]}"
-            )
-        return response.content
+        engine = RemoteEngine(self.endpoint, timeout_s=self.settings.query_timeout_s)
+
+        async def fetch() -> bytes:
+            try:
+                return await engine.fetch(text, media_type)
+            finally:
+                await engine.close()
+
+        # On a thread of its own, so that it also works where an event loop already runs
+        # (a Jupyter notebook).
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            return thread.submit(asyncio.run, fetch()).result()
 
 
 def _safe_iri(iri: str) -> str:

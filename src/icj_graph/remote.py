@@ -1,5 +1,8 @@
 """A remote SPARQL 1.1 endpoint as the store: queries go over HTTP, under the same policy,
-formats and timeout; and loading a build into a store with the Graph Store HTTP Protocol."""
+formats and timeout; and loading a build into a store with the Graph Store HTTP Protocol.
+
+Formats that stores write differently (CSV, TSV, Turtle, JSON-LD, RDF/XML) are asked for in a
+standard wire format and written by our own serializers (:mod:`icj_graph.convert`)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from urllib.parse import quote
 import httpx
 from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
+from icj_graph.convert import reserialize, wire_format
 from icj_graph.errors import QueryFailed, QueryTimeout, StoreUnavailable
 from icj_graph.search import portable_fold
 from icj_graph.sparql import QueryJob, syntax_error
@@ -39,6 +43,7 @@ class RemoteEngine(Fetching):
     async def run(self, job: QueryJob, task: Task) -> QueryStream:
         """Send the query; return once the first chunk is in, raising the store's error."""
         deadline = time.monotonic() + self.timeout_s
+        wire = wire_format(task.media_type)
         form: list[tuple[str, str]] = [("query", task.text)]
         form += [("default-graph-uri", g) for g in task.default_graphs]
         form += [("named-graph-uri", g) for g in task.named_graphs]
@@ -47,7 +52,7 @@ class RemoteEngine(Fetching):
             self.endpoint,
             data=dict(form) if len(form) == 1 else None,
             content=None if len(form) == 1 else _encode(form),
-            headers={"Accept": task.media_type, **({} if len(form) == 1 else _FORM)},
+            headers={"Accept": wire, **({} if len(form) == 1 else _FORM)},
         )
         try:
             response = await self._client.send(request, stream=True)
@@ -61,13 +66,11 @@ class RemoteEngine(Fetching):
             if response.status_code == 400:
                 raise syntax_error(text)
             raise QueryFailed(f"The store answered {response.status_code}: {text[:500]}")
-        chunks = response.aiter_raw()
-        try:
-            first = await anext(chunks, b"")
-        except httpx.TimeoutException:
-            await response.aclose()
-            raise QueryTimeout(self.timeout_s) from None
-        return QueryStream(first, _rest(response, chunks, deadline, self.timeout_s))
+        stream = _rest(response, response.aiter_bytes(), deadline, self.timeout_s)
+        if wire != task.media_type:  # the store's own CSV, TSV, Turtle... may differ from ours
+            stream = _unreadable_as_failure(reserialize(stream, wire, task.media_type), wire)
+        first = await anext(stream, b"")
+        return QueryStream(first, stream)
 
 
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -75,6 +78,14 @@ _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 def _encode(form: list[tuple[str, str]]) -> bytes:
     return "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in form).encode()
+
+
+async def _unreadable_as_failure(stream: AsyncIterator[bytes], wire: str) -> AsyncIterator[bytes]:
+    try:
+        async for chunk in stream:
+            yield chunk
+    except SyntaxError as err:
+        raise QueryFailed(f"The store's answer is not valid {wire}: {err}") from None
 
 
 async def _rest(

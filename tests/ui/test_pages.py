@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, expect, sync_playwright
 
-from tests.conftest import REPO
+from tests.conftest import REPO, VERSION
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO / "test-artifacts"
@@ -181,6 +181,6 @@ def test_query_page_gives_a_citation(page: Page) -> None:
     page.locator("button[data-example=cases-per-tribunal]").click()
     page.locator("#cite").click()
     citation = page.locator("#citation")
-    expect(citation).to_contain_text("icj-graph dataset, version 0.1.0 (build ")
+    expect(citation).to_contain_text(f"icj-graph dataset, version {VERSION} (build ")
     expect(citation).to_contain_text("https://w3id.org/icj-graph/. SPARQL query (SHA-256 ")
     expect(citation).to_contain_text("# title: Cases and accused per tribunal")

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, VERSION
 
 MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
 
@@ -19,7 +19,7 @@ MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.t
 def test_health_and_readiness(client: httpx.Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
-    assert ready["status"] == "ready" and ready["version"] == "0.1.0" and ready["triples"] > 0
+    assert ready["status"] == "ready" and ready["version"] == VERSION and ready["triples"] > 0
 
 
 @pytest.mark.parametrize("path", ["/", "/sparql?query=ASK%7B%7D", "/api/tribunals", "/nowhere"])
