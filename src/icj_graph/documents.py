@@ -131,7 +131,9 @@ _EVENT_KINDS = (
     "Signature",
     "Ratification",
     "Accession",
+    "Succession",
     "Withdrawal",
+    "SignatureWithdrawal",
     "AcceptanceDeclaration",
     "Summons",
     "Unsealing",
@@ -140,13 +142,19 @@ _EVENT_KINDS = (
     "Visit",
     "SentenceEnforcement",
     "ReparationsOrder",
+    "AdmissibilityChallenge",
+    "DeferralRequest",
+    "Sanction",
+    "CriminalProceedings",
+    "Cyberattack",
 )
 
 
 def timeline_query(iri: str) -> str:
     """SELECT the dated events of an entity's story: for a case, its warrants, its accused's
-    arrests and transfers, and its judgments; for a person, the same across cases; for a State,
-    its treaty actions."""
+    arrests and transfers, and its judgments; for a person, the same across cases, and measures
+    against them; for a State, its treaty actions, findings and challenges; for a situation, the
+    challenges and requests about it."""
     e = f"<{_check(iri)}>"
     kinds = " ".join(f"icj:{k}" for k in _EVENT_KINDS)
     return f"""PREFIX icj: <https://w3id.org/icj-graph/ontology#>
@@ -155,6 +163,8 @@ SELECT DISTINCT ?event ?kind ?label ?date WHERE {{
   UNION {{ {e} a icj:Case ; icj:accused ?p . ?event icj:person ?p }}
   UNION {{ ?event icj:person {e} }} UNION {{ ?event icj:subject {e} }}
   UNION {{ ?event icj:accused {e} }} UNION {{ ?event icj:state {e} }}
+  UNION {{ ?event icj:situation {e} }} UNION {{ ?event icj:target {e} }}
+  UNION {{ ?event icj:requestedBy {e} }}
   UNION {{ ?process icj:subject {e} . ?event icj:warrant|icj:summons ?process }}
   VALUES ?kind {{ {kinds} }}
   ?event a ?kind ; icj:date ?date ; <{RDFS_LABEL}> ?label .

@@ -12,6 +12,7 @@ from icj_graph.remote import RemoteEngine
 from icj_graph.search import Fold
 from icj_graph.settings import Settings
 from icj_graph.sparql import QueryJob
+from icj_graph.store import read_build_info
 from icj_graph.workers import Fetching, QueryStream, StoreSpec, Task, WorkerPool
 
 
@@ -45,7 +46,7 @@ def make_engine(settings: Settings, build: Path) -> QueryEngine:
     if settings.store_url:
         engine = RemoteEngine(settings.store_url, timeout_s=settings.query_timeout_s)
     else:
-        spec = StoreSpec(build, settings.in_memory)
+        spec = StoreSpec(build, settings.serve_from_memory(read_build_info(build).triples))
         engine = WorkerPool(spec, size=settings.workers, timeout_s=settings.query_timeout_s)
     if settings.cache_bytes == 0:
         return engine

@@ -29,11 +29,33 @@ class Settings(BaseSettings):
         "one (its default graph the union of the graphs); store_path still holds the build's "
         "metadata (version, context, dumps).",
     )
-    in_memory: bool = Field(
-        default=True,
-        description="Serve from an in-memory copy of the store (fastest; needs RAM for the "
-        "data in each query worker). False opens the on-disk store read-only.",
+    in_memory: bool | None = Field(
+        default=None,
+        description="Serve from an in-memory copy of the store in each query worker (fastest; "
+        "needs RAM for the data in each worker); false opens the on-disk store read-only; "
+        "unset (the default) chooses memory when the build has at most "
+        "in_memory_max_triples triples.",
     )
+    in_memory_max_triples: int = Field(
+        default=2_000_000,
+        ge=0,
+        description="With in_memory unset, the largest build served from memory; a larger "
+        "one is served from disk, so each worker stays small.",
+    )
+
+    def serve_from_memory(self, triples: int) -> bool:
+        """Whether to serve a build of `triples` triples from memory.
+
+        >>> Settings(in_memory_max_triples=1000).serve_from_memory(999)
+        True
+        >>> Settings(in_memory_max_triples=1000).serve_from_memory(1001)
+        False
+        >>> Settings(in_memory=True, in_memory_max_triples=1000).serve_from_memory(1001)
+        True
+        """
+        if self.in_memory is not None:
+            return self.in_memory
+        return triples <= self.in_memory_max_triples
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1,
         ge=1,

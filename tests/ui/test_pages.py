@@ -147,6 +147,13 @@ def test_person_page_lists_cases_across_tribunals(page: Page) -> None:
     shot(page, "person")
 
 
+def test_person_page_shows_measures_against_them(page: Page) -> None:
+    page.goto("/id/person/karim-khan")
+    timeline = page.locator("#timeline")
+    expect(timeline).to_contain_text("CriminalProceedings")
+    expect(timeline).to_contain_text("under Executive Order 14203")
+
+
 def test_state_page_shows_its_rome_statute_history(page: Page) -> None:
     page.goto("/id/state/bdi")
     expect(page.locator("#timeline")).to_contain_text("Withdrawal")
