@@ -92,12 +92,14 @@ def _timing_summary(timing: measure.Timing) -> dict[str, Any]:
 def starters(
     build: dict[str, Any], store: Path, work: Path, *, virtuoso: bool
 ) -> list[Callable[[], servers.Server | None]]:
-    """How to start each server that applies to this dataset, icj-graph first."""
+    """How to start each server that applies to this dataset: icj-graph first, then icj-graph
+    with its result cache off (every query evaluated: the fair comparison), then the peers."""
     path = Path(build["path"])
     logs = work / "logs"
     logs.mkdir(exist_ok=True)
     found: list[Callable[[], servers.Server | None]] = [
         lambda: servers.start_icj(store, logs, workers=os.cpu_count() or 1),
+        lambda: servers.start_icj(store, logs, workers=os.cpu_count() or 1, cache=False),
         lambda: servers.start_oxigraph(path, logs),
     ]
     if build["triples"] <= RDFLIB_MAX_TRIPLES:
@@ -133,7 +135,7 @@ def bench_dataset(
         try:
             server = start()
         except Exception as err:
-            if index < 2:  # icj-graph and Oxigraph are the point
+            if index < 3:  # icj-graph (cached and not) and Oxigraph are the point
                 raise
             _say(f"{name}: a peer was not run: {err}")
             continue

@@ -7,12 +7,13 @@ import json
 import re
 from pathlib import Path
 
+import httpx
 import pytest
 
 from icj_graph.build import build
 from icj_graph.client import Graph
 from icj_graph.settings import Settings
-from tests.conftest import FIXTURES, REPO, VERSION, make_source, run_cli
+from tests.conftest import FIXTURES, REPO, VERSION, make_source, run_cli, serve_in_thread
 
 MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -107,6 +108,16 @@ def test_build_records_and_diff_reports_what_changed(tmp_path: Path) -> None:
     assert summary == (
         "1 person added; 1 × Sentence: termYears changed. 3 triples added, 1 removed."
     )
+    base, server, thread = serve_in_thread(
+        Settings(source_dir=source, store_path=store, workers=1, cache_bytes=0)
+    )
+    try:
+        served = httpx.get(f"{base}/dumps/changes.json")
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    assert served.headers["content-type"] == "application/json"
+    assert served.json() == recorded
 
 
 def test_the_readme_python_example_runs(built_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -56,6 +56,7 @@ class Settings(BaseSettings):
         if self.in_memory is not None:
             return self.in_memory
         return triples <= self.in_memory_max_triples
+
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1,
         ge=1,

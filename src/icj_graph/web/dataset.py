@@ -15,7 +15,7 @@ from icj_graph.errors import UnknownEntity
 from icj_graph.formats import GRAPHS, negotiate
 from icj_graph.load import graph_iri
 from icj_graph.metadata import void_description
-from icj_graph.store import current_build
+from icj_graph.store import CHANGES_FILE, current_build
 from icj_graph.vocab import PREFIXES
 from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
@@ -134,12 +134,16 @@ async def void(request: Request, build: BuildDep) -> Response:
 )
 async def dump(file: str, request: Request, settings: SettingsDep, build: BuildDep) -> Response:
     """Download a dump listed in the VoID description (Turtle, N-Triples, N-Quads, JSON-LD),
-    or ``SHA256SUMS``, their checksums for ``sha256sum --check``."""
+    ``SHA256SUMS`` (their checksums, for ``sha256sum --check``), or ``changes.json`` (what this
+    build changed since the one it replaced)."""
     listed = {d["file"]: d for d in build.dumps}
     folder: Path = current_build(settings.store_path) / DUMPS_DIR
     headers = cache_headers(build, file)
     if file == CHECKSUMS_FILE:
         return FileResponse(folder / file, media_type="text/plain; charset=ascii", headers=headers)
+    changes = folder.parent / CHANGES_FILE
+    if file == CHANGES_FILE and changes.is_file():
+        return FileResponse(changes, media_type="application/json", headers=headers)
     if file not in listed:
         raise UnknownEntity(f"{served_base(request)}dumps/{file}")
     path = folder / file
