@@ -117,6 +117,13 @@ class Settings(BaseSettings):
         description="Largest request line and headers accepted, in bytes (larger: 400). Above "
         "max_query_bytes, so that a long GET query gets 414 with its reason.",
     )
+    keep_alive_s: int = Field(
+        default=75,
+        ge=1,
+        description="Seconds an idle HTTP connection is kept open. Longer than the idle "
+        "timeout of clients' pools and of proxies in front, so that the server never closes "
+        "a connection just as a client sends on it.",
+    )
     allow_service: bool = Field(
         default=False,
         description="Allow SPARQL SERVICE federation (only to service_allowlist endpoints).",

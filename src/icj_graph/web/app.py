@@ -75,11 +75,12 @@ def create_app(settings: Settings) -> FastAPI:
 
 def server_config(settings: Settings, **options: object) -> uvicorn.Config:
     """The uvicorn configuration serving `settings`: our JSON access log instead of uvicorn's,
-    and the header size limit."""
+    the header size limit and the keep-alive timeout."""
     return uvicorn.Config(
         create_app(settings),
         access_log=False,
         http="h11",  # the parser whose header size limit we set (httptools has none to set)
         h11_max_incomplete_event_size=settings.max_header_bytes,
+        timeout_keep_alive=settings.keep_alive_s,
         **options,  # type: ignore[arg-type]
     )
