@@ -272,6 +272,13 @@ def main() -> None:
         "--no-virtuoso", action="store_true", help="skip Virtuoso even if installed"
     )
     parser.add_argument("--no-synthetic", action="store_true", help="measure the real data only")
+    parser.add_argument("--no-real", action="store_true", help="measure synthetic data only")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        help="synthetic dataset sizes in triples (instead of the mode's)",
+    )
     parser.add_argument(
         "--merge", action="store_true", help="keep the other datasets of bench/out/results.json"
     )
@@ -302,14 +309,16 @@ def main() -> None:
     else:
         plan = measure.Plan()
         sizes, load_s = [1_000_000] + ([10_000_000] if args.large else []), 60.0
-    sizes = [] if args.no_synthetic else sizes
+    sizes = [] if args.no_synthetic else (args.sizes or sizes)
     mode = " ".join(sys.argv[1:]) or "default"
     LOAD_AT_START.extend(os.getloadavg())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so servers get stopped
     datasets: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="icj-bench-") as tmp:
         work = Path(tmp)
-        plan_list: list[tuple[str, Path, int | None]] = [("real data", REPO, None)]
+        plan_list: list[tuple[str, Path, int | None]] = (
+            [] if args.no_real else [("real data", REPO, None)]
+        )
         plan_list += [(f"synthetic {n // 1000:,}k", work / f"synth-{n}", n) for n in sizes]
         for index, (name, source, size) in enumerate(plan_list):
             generated = None
