@@ -29,14 +29,13 @@ RESULTS_WIRE = "application/sparql-results+xml"
 GRAPH_WIRE = "application/n-triples"
 #: Formats passed through as the store wrote them: standard and unambiguous in every store.
 PASSED_THROUGH = frozenset({RESULTS_WIRE, GRAPH_WIRE, "application/sparql-results+json"})
-_END = b""
 
 
 class _Feed(io.RawIOBase):
     """A readable file whose bytes arrive from the event loop through a queue."""
 
     def __init__(self) -> None:
-        self.chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self.chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()  # None: the end
         self.pending = b""
         self.ended = False
 
@@ -48,7 +47,7 @@ class _Feed(io.RawIOBase):
             if self.ended:
                 return 0
             chunk = self.chunks.get()
-            if chunk is _END:
+            if chunk is None:
                 self.ended = True
                 return 0
             self.pending = chunk
@@ -115,7 +114,7 @@ async def reserialize(
                 if chunk:
                     feed.chunks.put(chunk)
         finally:
-            feed.chunks.put(_END)
+            feed.chunks.put(None)
 
     pumping = asyncio.ensure_future(pump())
     try:
@@ -126,4 +125,4 @@ async def reserialize(
     finally:
         if not pumping.done():
             pumping.cancel()
-        feed.chunks.put(_END)  # let the thread finish if the client went away
+        feed.chunks.put(None)  # let the thread finish if the client went away
