@@ -34,8 +34,9 @@ from icj_graph.search import (
     search_query,
 )
 from icj_graph.settings import Settings
-from icj_graph.sparql import check_query, syntax_error
+from icj_graph.sparql import QueryJob, check_query, syntax_error
 from icj_graph.store import BuildInfo, current_build, execute, open_store, read_build_info
+from icj_graph.workers import Task
 
 if TYPE_CHECKING:
     import pandas
@@ -68,7 +69,7 @@ class Graph:
         job = check_query(text, self.settings)
         fmt = negotiate(for_form(job.form), None, name=format)
         if self.endpoint:
-            return self._remote(job.text, fmt.media_type)
+            return self._remote(job, fmt.media_type)
         assert self.store is not None
         output = io.BytesIO()
         try:
@@ -137,13 +138,14 @@ class Graph:
             f"{moment.isoformat()}. Licence CC BY 4.0.\n\n{text.strip()}\n"
         )
 
-    def _remote(self, text: str, media_type: str) -> bytes:
+    def _remote(self, job: QueryJob, media_type: str) -> bytes:
         assert self.endpoint is not None
         engine = RemoteEngine(self.endpoint, timeout_s=self.settings.query_timeout_s)
 
         async def fetch() -> bytes:
             try:
-                return await engine.fetch(text, media_type)
+                stream = await engine.run(job, Task(job.text, media_type, (), ()))
+                return await stream.read_all()
             finally:
                 await engine.close()
 

@@ -12,7 +12,7 @@ from icj_graph.remote import RemoteEngine
 from icj_graph.search import Fold
 from icj_graph.settings import Settings
 from icj_graph.sparql import QueryJob
-from icj_graph.store import read_build_info
+from icj_graph.store import BuildInfo
 from icj_graph.workers import Fetching, QueryStream, StoreSpec, Task, WorkerPool
 
 
@@ -39,14 +39,15 @@ class QueryEngine(Protocol):
         ...
 
 
-def make_engine(settings: Settings, build: Path) -> QueryEngine:
-    """The remote endpoint when settings.store_url is set, else the built store's workers;
-    behind a result cache unless settings.cache_bytes is 0."""
+def make_engine(settings: Settings, build: Path, info: BuildInfo) -> QueryEngine:
+    """The remote endpoint when settings.store_url is set, else the built store's workers (on
+    its in-memory copy or on disk, by the build's size in `info`); behind a result cache unless
+    settings.cache_bytes is 0."""
     engine: QueryEngine
     if settings.store_url:
         engine = RemoteEngine(settings.store_url, timeout_s=settings.query_timeout_s)
     else:
-        spec = StoreSpec(build, settings.serve_from_memory(read_build_info(build).triples))
+        spec = StoreSpec(build, settings.serve_from_memory(info.triples))
         engine = WorkerPool(spec, size=settings.workers, timeout_s=settings.query_timeout_s)
     if settings.cache_bytes == 0:
         return engine

@@ -33,7 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = make_engine(settings, build)
+        engine = make_engine(settings, build, info)
         await engine.start()
         app.state.engine = engine
         try:
