@@ -14,7 +14,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import rdflib
-from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, Store, Triple, serialize
+from pyoxigraph import (
+    BlankNode,
+    NamedNode,
+    Quad,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    Triple,
+    serialize,
+)
 from pyshacl import validate as shacl_validate
 
 from icj_graph.errors import Violation
@@ -22,6 +31,10 @@ from icj_graph.load import GRAPH_BASE
 
 SH = "http://www.w3.org/ns/shacl#"
 RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+SUBCLASS_OF = NamedNode(RDFS_SUBCLASS)
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+CORE_BATCH = 25_000
+"""Subjects per pySHACL run: bounds validation memory (a run of 25,000 subjects holds ~300 MB)."""
 _CORE_RESULTS = """
 PREFIX sh: <http://www.w3.org/ns/shacl#>
 SELECT ?focus ?path ?shape ?message WHERE {
@@ -55,41 +68,84 @@ class SparqlConstraint:
     query: str
 
 
-def to_rdflib(triples: Iterable[Triple]) -> rdflib.Graph:
-    """Copy pyoxigraph triples into an rdflib graph (for pySHACL)."""
+def to_rdflib(
+    triples: Iterable[Triple], bnodes: dict[str, rdflib.BNode] | None = None
+) -> rdflib.Graph:
+    """Copy pyoxigraph triples into an rdflib graph (for pySHACL).
+
+    `bnodes`, if given, receives the rdflib blank node made for each pyoxigraph blank node id.
+    """
     graph = rdflib.Graph()
-    graph.parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
+    graph.parse(
+        data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt", bnode_context=bnodes
+    )
     return graph
 
 
-def validate_quads(quads: Sequence[Quad], shapes: Sequence[Triple]) -> list[Violation]:
-    """Return the SHACL violations of `quads` (all graphs merged) against `shapes`."""
+def validate_quads(
+    quads: Sequence[Quad], shapes: Sequence[Triple], *, batch: int = CORE_BATCH
+) -> list[Violation]:
+    """Return the SHACL violations of `quads` (all graphs merged) against `shapes`.
+
+    Core constraints are checked `batch` subjects at a time (see `_core_violations`).
+    """
     files = _files_by_subject(quads)
     data = Store()
     data.bulk_extend(quads)
-    found = _core_violations(quads, shapes, data, files) | _sparql_violations(data, shapes, files)
+    subjects = list(dict.fromkeys(q.subject for q in quads if not isinstance(q.subject, Triple)))
+    found = _core_violations(data, subjects, shapes, files, batch) | _sparql_violations(
+        data, shapes, files
+    )
     return sorted(found, key=lambda v: (v.file, v.focus, v.path or "", v.message))
 
 
 def _core_violations(
-    quads: Sequence[Quad], shapes: Sequence[Triple], data: Store, files: dict[str, set[str]]
+    data: Store,
+    subjects: list[NamedNode | BlankNode],
+    shapes: Sequence[Triple],
+    files: dict[str, set[str]],
+    batch: int,
 ) -> set[Violation]:
+    """Run pySHACL over the data `batch` subjects at a time, so memory stays bounded.
+
+    Our core constraints look only at a focus node's own triples and at the classes of the
+    nodes it points to (`sh:class`), so each batch holds its subjects' triples, the `rdf:type`
+    triples of their IRI objects and the class hierarchy. Nodes typed only for `sh:class` may be
+    reported too; only violations whose focus node is in the batch are kept. `subjects` come in
+    the order of the sources, so that a batch holds what its files describe together.
+    """
     core = to_rdflib(t for t in shapes if t.predicate.value != SH + "sparql")
-    conforms, results, _ = shacl_validate(
-        to_rdflib(q.triple for q in quads), shacl_graph=core, allow_warnings=True
-    )
-    if conforms:
-        return set()
-    return {
-        _violation(
-            files,
-            str(row.focus),
-            _short(row.path),
-            _node_shape(core, data, row.shape, str(row.focus)),
-            row.message,
+    hierarchy = [q.triple for q in data.quads_for_pattern(None, SUBCLASS_OF, None)]
+    found = set()
+    for start in range(0, len(subjects), batch):
+        chunk = subjects[start : start + batch]
+        triples = [q.triple for s in chunk for q in data.quads_for_pattern(s, None, None)]
+        neighbours = {t.object for t in triples if isinstance(t.object, NamedNode)} - set(chunk)
+        triples += [q.triple for o in neighbours for q in data.quads_for_pattern(o, RDF_TYPE, None)]
+        bnodes: dict[str, rdflib.BNode] = {}
+        conforms, results, _ = shacl_validate(
+            to_rdflib(triples + hierarchy, bnodes),
+            shacl_graph=core,
+            allow_warnings=True,
+            inplace=True,
         )
-        for row in results.query(_CORE_RESULTS)
-    }
+        if conforms:
+            continue
+        back = {node: f"_:{label}" for label, node in bnodes.items()}
+        focus = {_key(s) for s in chunk}
+        for row in results.query(_CORE_RESULTS):
+            node = back.get(row.focus, str(row.focus))
+            if node in focus:
+                found.add(
+                    _violation(
+                        files,
+                        node,
+                        _short(row.path),
+                        _node_shape(core, data, row.shape, node),
+                        row.message,
+                    )
+                )
+    return found
 
 
 def _node_shape(core: rdflib.Graph, data: Store, shape: rdflib.term.Node, focus: str) -> str:
@@ -98,6 +154,8 @@ def _node_shape(core: rdflib.Graph, data: Store, shape: rdflib.term.Node, focus:
     if (shape, rdflib.RDF.type, sh.NodeShape) in core:
         return _short(shape) or ""
     owners = list(core.subjects(sh.property, shape))
+    if focus.startswith("_:"):
+        return (_short(owners[0]) or "") if owners else ""
     classes = {
         row["c"].value
         for row in data.query(  # type: ignore[union-attr]
@@ -152,6 +210,11 @@ def _sparql_violations(
                 _violation(files, row["this"].value, None, _short_iri(constraint.shape), message)
             )
     return found
+
+
+def _key(term: NamedNode | BlankNode) -> str:
+    """The focus-node string of a violation: the IRI, or `_:id` for a blank node."""
+    return term.value if isinstance(term, NamedNode) else f"_:{term.value}"
 
 
 def _violation(

@@ -9,6 +9,8 @@ import pytest
 from pyoxigraph import NamedNode, RdfFormat, parse
 
 from icj_graph.build import check
+from icj_graph.load import load_quads, load_shapes, source_files
+from icj_graph.validate import validate_quads
 from tests.conftest import FIXTURES, REPO, make_source
 
 BROKEN = sorted((FIXTURES / "broken").glob("*.ttl"))
@@ -36,6 +38,19 @@ def test_broken_fixture_is_caught(tmp_path: Path, fixture: Path) -> None:
     assert violation.focus == expected["focus"]
     assert violation.message.startswith(expected["message"])
     assert violation.file == f"data/{fixture.name}"
+
+
+def test_batched_validation_finds_what_one_pass_finds(tmp_path: Path) -> None:
+    # Core constraints run a few subjects at a time; a batch must still see the classes of the
+    # nodes its subjects point to, and must not report nodes that belong to another batch.
+    source = make_source(tmp_path, [*MINIMAL, *BROKEN])
+    quads = load_quads(source_files(source))
+    shapes = load_shapes(source)
+    whole = validate_quads(quads, shapes)
+    assert {(v.shape, v.focus) for v in whole} >= {
+        (e["shape"], e["focus"]) for e in map(expectations, BROKEN)
+    }
+    assert validate_quads(quads, shapes, batch=3) == whole
 
 
 def test_every_node_shape_has_a_broken_fixture() -> None:
