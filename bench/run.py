@@ -246,7 +246,26 @@ def findings(datasets: list[dict[str, Any]]) -> list[str]:
                 f"**{data['name']}**: {over.get('server', 'icj-graph')} minus in-process "
                 f"pyoxigraph (memory), p50 per query: median {over['median_ms']:.1f} ms."
             )
+            lines.append(_against_engine(data, over.get("server", "icj-graph")))
     return lines
+
+
+def _against_engine(data: dict[str, Any], ours: str, bound: float = 3.0) -> str:
+    """Which examples answer over HTTP within `bound` times their in-process p50, and why not."""
+    latency = data["servers"][ours]["latency"]
+    engine = data["servers"]["pyoxigraph in-process (memory)"]["latency"]
+    peer = data["servers"].get("oxigraph", {}).get("latency", {})
+    examples = [q for q in data["common"] if not q.startswith("x-")]
+    over = [q for q in examples if latency[q]["p50"] > bound * engine[q]["p50"]]
+    slow = [q for q in over if engine[q]["p50"] >= 1.0]
+    peer_over = [q for q in over if q in peer and peer[q]["p50"] > bound * engine[q]["p50"]]
+    return (
+        f"**{data['name']}**: {ours} answers {len(examples) - len(over)} of {len(examples)} "
+        f"examples within {bound:g}× their in-process p50; over it: {len(over)}, "
+        f"{len(over) - len(slow)} of them under 1 ms in process (the HTTP floor; "
+        f"oxigraph's own server is over {bound:g}× on {len(peer_over)} of them)"
+        + (f"; slower ones: {', '.join(slow)}." if slow else "; none of 1 ms or more.")
+    )
 
 
 def _rss(rss: dict[str, float]) -> str:
