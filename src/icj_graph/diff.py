@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import gzip
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from hashlib import sha256
 from pathlib import Path
+from typing import Any
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
+from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
 
 from icj_graph.errors import DataError
 from icj_graph.load import graph_iri
@@ -72,9 +75,46 @@ def read_triples(path: Path) -> set[Triple]:
     return set(parse(data, format=kind))
 
 
+def canonical_blank_nodes(triples: Iterable[Triple]) -> set[Triple]:
+    """The triples with each blank node named by a hash of what it describes (its triples, with
+    the blank nodes they reach named the same way), so that two parses of the same data, such
+    as an `owl:unionOf` list in the ontology, compare equal.
+
+    >>> a = canonical_blank_nodes(parse(b"<x:s> <x:p> [ <x:q> 1 ] .", format=RdfFormat.TURTLE))
+    >>> a == canonical_blank_nodes(parse(b"<x:s> <x:p> [ <x:q> 1 ] .", format=RdfFormat.TURTLE))
+    True
+    """
+    triples = list(triples)
+    described: dict[BlankNode, list[Triple]] = defaultdict(list)
+    for t in triples:
+        if isinstance(t.subject, BlankNode):
+            described[t.subject].append(t)
+    names: dict[BlankNode, BlankNode] = {}
+
+    def name(node: BlankNode, seen: frozenset[BlankNode] = frozenset()) -> BlankNode:
+        if node not in names:
+            lines = sorted(
+                f"{t.predicate} {term(t.object, seen | {node})}" for t in described[node]
+            )
+            names[node] = BlankNode("h" + sha256("\n".join(lines).encode()).hexdigest()[:32])
+        return names[node]
+
+    def term(node: object, seen: frozenset[BlankNode]) -> str:
+        if isinstance(node, BlankNode):
+            return "(cycle)" if node in seen else str(name(node, seen))
+        return str(node)
+
+    def rename(node: Any) -> Any:
+        return name(node) if isinstance(node, BlankNode) else node
+
+    return {Triple(rename(t.subject), t.predicate, rename(t.object)) for t in triples}
+
+
 def compare(old: set[Triple], new: set[Triple]) -> Changes:
     """Compare two sets of asserted triples: entities (typed subjects) added and removed, and
-    for entities in both, which properties gained, lost or changed values."""
+    for entities in both, which properties gained, lost or changed values. Blank nodes are
+    compared by what they describe (`canonical_blank_nodes`)."""
+    old, new = canonical_blank_nodes(old), canonical_blank_nodes(new)
     added, removed = new - old, old - new
     types = _types(old | new)
     old_subjects, new_subjects = _subjects(old), _subjects(new)
