@@ -71,6 +71,8 @@ def build(settings: Settings, *, progress: Progress = lambda _: None) -> BuildRe
         memory = Store()
         memory.bulk_extend(quads)
         quads += infer(memory)
+        classes = _entities_per_class(memory)
+        del memory  # the quads are all the later steps need: free the copy before writing
     with _timed("store", seconds, progress):
         content_hash = _content_hash(files)
         built_at = datetime.now(UTC).replace(microsecond=0)
@@ -89,7 +91,7 @@ def build(settings: Settings, *, progress: Progress = lambda _: None) -> BuildRe
             released=released,
             triples=len(quads),
             graphs=dict(sorted(Counter(q.graph_name.value for q in quads).items())),  # type: ignore[union-attr]
-            classes=_entities_per_class(memory),
+            classes=classes,
             dumps=[asdict(d) for d in dumps],
             dataset_sha256=sha256,
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from hashlib import sha256
 from pathlib import Path
@@ -75,20 +74,23 @@ def read_triples(path: Path) -> set[Triple]:
     return set(parse(data, format=kind))
 
 
-def canonical_blank_nodes(triples: Iterable[Triple]) -> set[Triple]:
+def canonical_blank_nodes(triples: set[Triple]) -> set[Triple]:
     """The triples with each blank node named by a hash of what it describes (its triples, with
     the blank nodes they reach named the same way), so that two parses of the same data, such
-    as an `owl:unionOf` list in the ontology, compare equal.
+    as an `owl:unionOf` list in the ontology, compare equal. Without blank nodes, `triples`
+    itself is returned (no copy).
 
-    >>> a = canonical_blank_nodes(parse(b"<x:s> <x:p> [ <x:q> 1 ] .", format=RdfFormat.TURTLE))
-    >>> a == canonical_blank_nodes(parse(b"<x:s> <x:p> [ <x:q> 1 ] .", format=RdfFormat.TURTLE))
+    >>> data = b"<x:s> <x:p> [ <x:q> 1 ] ."
+    >>> a = canonical_blank_nodes(set(parse(data, format=RdfFormat.TURTLE)))
+    >>> a == canonical_blank_nodes(set(parse(data, format=RdfFormat.TURTLE)))
     True
     """
-    triples = list(triples)
     described: dict[BlankNode, list[Triple]] = defaultdict(list)
     for t in triples:
         if isinstance(t.subject, BlankNode):
             described[t.subject].append(t)
+    if not described and not any(isinstance(t.object, BlankNode) for t in triples):
+        return triples
     names: dict[BlankNode, BlankNode] = {}
 
     def name(node: BlankNode, seen: frozenset[BlankNode] = frozenset()) -> BlankNode:
