@@ -97,7 +97,8 @@ def write_build(staging: Path, quads: list[Quad]) -> str:
     disk.flush()
     del disk
     serialize(quads, staging / DATASET_FILE, format=RdfFormat.N_QUADS)
-    return hashlib.sha256((staging / DATASET_FILE).read_bytes()).hexdigest()
+    with (staging / DATASET_FILE).open("rb") as written:
+        return hashlib.file_digest(written, "sha256").hexdigest()
 
 
 def write_info(build: Path, info: BuildInfo) -> None:
