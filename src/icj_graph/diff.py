@@ -16,9 +16,8 @@ from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse
 from icj_graph.errors import DataError
 from icj_graph.load import graph_iri
 from icj_graph.store import DATASET_FILE
-from icj_graph.vocab import NS
+from icj_graph.vocab import NS, RDF_TYPE
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 INFERRED = graph_iri("inferred")
 _FORMATS = {
     ".nq": RdfFormat.N_QUADS,

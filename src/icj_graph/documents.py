@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from icj_graph.iris import SLUG
+from icj_graph.vocab import RDF_TYPE
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
 INFERRED = "https://w3id.org/icj-graph/graph/inferred"
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"

@@ -15,10 +15,9 @@ from typing import Any
 from pyld import jsonld
 from pyoxigraph import NamedNode, Triple
 
-from icj_graph.vocab import NS, PREFIXES
+from icj_graph.vocab import NS, PREFIXES, RDF_TYPE
 
 CONTEXT_FILE = "context.jsonld"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 OWL = "http://www.w3.org/2002/07/owl#"
 RDFS_RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
 #: Terms of reused vocabularies, with how their values read.

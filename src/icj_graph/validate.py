@@ -28,11 +28,11 @@ from pyshacl import validate as shacl_validate
 
 from icj_graph.errors import Violation
 from icj_graph.load import GRAPH_BASE
+from icj_graph.vocab import RDF_TYPE, RDFS_SUBCLASS_OF
 
 SH = "http://www.w3.org/ns/shacl#"
-RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-SUBCLASS_OF = NamedNode(RDFS_SUBCLASS)
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SUBCLASS_OF = NamedNode(RDFS_SUBCLASS_OF)
+TYPE = NamedNode(RDF_TYPE)
 CORE_BATCH = 25_000
 """Subjects per pySHACL run: bounds the rdflib graph pySHACL works on (1M triples: 1.4 GB peak)."""
 _CORE_RESULTS = """
@@ -121,7 +121,7 @@ def _core_violations(
         chunk = subjects[start : start + batch]
         triples = [q.triple for s in chunk for q in data.quads_for_pattern(s, None, None)]
         neighbours = {t.object for t in triples if isinstance(t.object, NamedNode)} - set(chunk)
-        triples += [q.triple for o in neighbours for q in data.quads_for_pattern(o, RDF_TYPE, None)]
+        triples += [q.triple for o in neighbours for q in data.quads_for_pattern(o, TYPE, None)]
         bnodes: dict[str, rdflib.BNode] = {}
         conforms, results, _ = shacl_validate(
             to_rdflib(triples + hierarchy, bnodes),
@@ -159,7 +159,7 @@ def _node_shape(core: rdflib.Graph, data: Store, shape: rdflib.term.Node, focus:
     classes = {
         row["c"].value
         for row in data.query(  # type: ignore[union-attr]
-            f"SELECT ?c WHERE {{ <{focus}> a/<{RDFS_SUBCLASS}>* ?c }}",
+            f"SELECT ?c WHERE {{ <{focus}> a/<{RDFS_SUBCLASS_OF}>* ?c }}",
             use_default_graph_as_union=True,
         )
     }
@@ -179,7 +179,7 @@ def sparql_constraints(shapes: Sequence[Triple]) -> list[SparqlConstraint]:
     for row in rows:
         targets = [line.split(" ", 1) for line in row["targets"].value.splitlines()]
         pattern = " UNION ".join(
-            f"{{ ?this a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{target}> }}"
+            f"{{ ?this a/<{RDFS_SUBCLASS_OF}>* <{target}> }}"
             if kind == SH + "targetClass"
             else f"{{ ?this <{target}> [] }}"
             for kind, target in targets

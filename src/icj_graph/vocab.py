@@ -12,6 +12,9 @@ from pyoxigraph import NamedNode
 NS = "https://w3id.org/icj-graph/ontology#"
 ID = "https://w3id.org/icj-graph/id/"
 
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_SUBCLASS_OF = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+
 #: Prefixes used in ontology/, data/, shapes/, queries/ and offered to query writers.
 PREFIXES: dict[str, str] = {
     "icj": NS,
