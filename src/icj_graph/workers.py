@@ -113,7 +113,9 @@ class WorkerPool(Fetching):
         self.size = size
         self.timeout_s = timeout_s
         self._ctx = multiprocessing.get_context("spawn")
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        # The worker that finished last takes the next query: its caches (the on-disk store's
+        # block cache, the CPU's) are the warmest, so a lone client does not cycle cold workers.
+        self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
         self._all: set[_Worker] = set()
         self._pending: set[asyncio.Task[None]] = set()
         self._closed = False
