@@ -202,20 +202,8 @@ def bench_dataset(
         "plan_runs": plan.runs,
         "concurrency": plan.concurrency,
         "throughput_s": plan.throughput_s,
-        "overhead": _overhead(timings, common),
         "load": load,
     }
-
-
-def _overhead(timings: dict[str, dict[str, measure.Timing]], common: list[Query]) -> dict[str, Any]:
-    """p50 gaps between icj-graph (its cache off when measured) and pyoxigraph in process."""
-    server = "icj-graph (cache off)" if "icj-graph (cache off)" in timings else "icj-graph"
-    ours, engine = timings[server], timings["pyoxigraph in-process (memory)"]
-    gaps = [ours[q.name].percentile(50) - engine[q.name].percentile(50) for q in common]
-    if not gaps:
-        return {}
-    median = statistics.median(gaps)
-    return {"server": server, "median_ms": median, "min_ms": min(gaps), "max_ms": max(gaps)}
 
 
 def findings(datasets: list[dict[str, Any]]) -> list[str]:
@@ -240,20 +228,23 @@ def findings(datasets: list[dict[str, Any]]) -> list[str]:
                 + "; ".join(parts)
                 + f"; start-up {s[ours]['startup_s']} s; RSS {_rss(s[ours]['rss_mb'])}."
             )
-        over = data["overhead"]
+        ours = "icj-graph (cache off)" if "icj-graph (cache off)" in s else "icj-graph"
+        over = report.overhead(data, ours)
         if over:
             lines.append(
-                f"**{data['name']}**: {over.get('server', 'icj-graph')} minus in-process "
-                f"pyoxigraph (memory), p50 per query: median {over['median_ms']:.1f} ms."
+                f"**{data['name']}**: {ours} minus {over['twin']} (the storage its workers "
+                f"used), p50 per query: median {over['median_ms']:.1f} ms."
             )
-            lines.append(_against_engine(data, over.get("server", "icj-graph")))
+            lines.append(_against_engine(data, ours))
     return lines
 
 
 def _against_engine(data: dict[str, Any], ours: str, bound: float = 3.0) -> str:
-    """Which examples answer over HTTP within `bound` times their in-process p50, and why not."""
+    """Which examples answer over HTTP within `bound` times their in-process p50 (on the same
+    storage), and why not."""
+    twin = report.engine_twin(data)
     latency = data["servers"][ours]["latency"]
-    engine = data["servers"]["pyoxigraph in-process (memory)"]["latency"]
+    engine = data["servers"][twin]["latency"]
     peer = data["servers"].get("oxigraph", {}).get("latency", {})
     examples = [q for q in data["common"] if not q.startswith("x-")]
     over = [q for q in examples if latency[q]["p50"] > bound * engine[q]["p50"]]
@@ -261,7 +252,7 @@ def _against_engine(data: dict[str, Any], ours: str, bound: float = 3.0) -> str:
     peer_over = [q for q in over if q in peer and peer[q]["p50"] > bound * engine[q]["p50"]]
     return (
         f"**{data['name']}**: {ours} answers {len(examples) - len(over)} of {len(examples)} "
-        f"examples within {bound:g}× their in-process p50; over it: {len(over)}, "
+        f"examples within {bound:g}× their p50 on {twin}; over it: {len(over)}, "
         f"{len(over) - len(slow)} of them under 1 ms in process (the HTTP floor; "
         f"oxigraph's own server is over {bound:g}× on {len(peer_over)} of them)"
         + (f"; slower ones: {', '.join(slow)}." if slow else "; none of 1 ms or more.")
