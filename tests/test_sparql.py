@@ -64,3 +64,25 @@ def test_nesting_and_size_limits() -> None:
 def test_no_query_form_is_a_syntax_error() -> None:
     with pytest.raises(BadRequest, match="expected SELECT, CONSTRUCT, ASK or DESCRIBE"):
         check_query("PREFIX e: <http://e/>", DEFAULTS)
+
+
+def test_the_querys_own_dataset_is_read_from_from_clauses() -> None:
+    query = (
+        "PREFIX g: <https://w3id.org/icj-graph/graph/data/>\n"
+        "SELECT * FROM g:icc FROM <urn:x> FROM NAMED g:icty # FROM <urn:comment>\n"
+        'WHERE { ?s ?p "FROM <urn:in-a-string>" }'
+    )
+    job = check_query(query, Settings())
+    assert job.own_dataset
+    assert job.default_graphs == ("https://w3id.org/icj-graph/graph/data/icc", "urn:x")
+    assert job.named_graphs == ("https://w3id.org/icj-graph/graph/data/icty",)
+
+
+def test_the_protocols_dataset_wins_over_the_querys() -> None:
+    job = check_query("SELECT * FROM <urn:x> { ?s ?p ?o }", Settings(), named_graphs=("urn:y",))
+    assert (job.own_dataset, job.default_graphs, job.named_graphs) == (False, (), ("urn:y",))
+
+
+def test_without_from_the_default_graph_stays_the_union() -> None:
+    job = check_query("SELECT * { GRAPH ?g { ?s ?p ?o } }", Settings())
+    assert (job.own_dataset, job.default_graphs, job.named_graphs) == (False, (), ())

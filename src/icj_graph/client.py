@@ -73,7 +73,15 @@ class Graph:
         assert self.store is not None
         output = io.BytesIO()
         try:
-            execute(self.store, job.text, fmt.media_type, output)
+            execute(
+                self.store,
+                job.text,
+                fmt.media_type,
+                output,
+                default_graphs=job.default_graphs,
+                named_graphs=job.named_graphs,
+                own_dataset=job.own_dataset,
+            )
         except SyntaxError as err:
             raise syntax_error(str(err)) from None
         return output.getvalue()

@@ -47,6 +47,9 @@ class QueryJob:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     service_iris: tuple[str, ...] = field(default=())
+    #: The dataset is the query's own (FROM, FROM NAMED): exactly `default_graphs` and
+    #: `named_graphs`, each possibly empty, rather than the union of all graphs.
+    own_dataset: bool = False
 
 
 def check_query(
@@ -71,6 +74,7 @@ def check_query(
     if size > settings.max_query_bytes:
         raise PayloadTooLarge("The query", settings.max_query_bytes, "ICJ_GRAPH_MAX_QUERY_BYTES")
     form: QueryForm | None = None
+    dataset = _DatasetClauses()
     depth = 0
     services: list[str] = []
     expect_service_target = False
@@ -86,6 +90,7 @@ def check_query(
                 )
         elif kind == "close":
             depth -= 1
+        dataset.feed(kind, token)
         if expect_service_target:
             if not (kind == "name" and token.upper() == "SILENT"):
                 services.append(_service_target(kind, token))
@@ -103,7 +108,54 @@ def check_query(
     if form is None:
         raise QuerySyntaxError("expected SELECT, CONSTRUCT, ASK or DESCRIBE after the prologue.")
     _check_services(services, settings)
-    return QueryJob(text, form, default_graphs, named_graphs, tuple(services))
+    if default_graphs or named_graphs or not dataset.declared:  # the protocol's dataset wins
+        return QueryJob(text, form, default_graphs, named_graphs, tuple(services))
+    return QueryJob(
+        text, form, tuple(dataset.default), tuple(dataset.named), tuple(services), own_dataset=True
+    )
+
+
+class _DatasetClauses:
+    """Collects a query's FROM and FROM NAMED graphs from its tokens, prefixed names resolved
+    with its PREFIX declarations, so every engine (and a remote store that would ignore FROM
+    over its union graph) is given the same dataset."""
+
+    def __init__(self) -> None:
+        self.default: list[str] = []
+        self.named: list[str] = []
+        self.declared = False
+        self._prefixes: dict[str, str] = {}
+        self._expect = ""  # what the next token is: "prefix", "namespace", "graph"
+        self._prefix = ""
+        self._is_named = False
+
+    def feed(self, kind: str | None, token: str) -> None:
+        """Take the next token of the query."""
+        expect, self._expect = self._expect, ""
+        if expect == "prefix" and kind == "name" and token.endswith(":"):
+            self._prefix, self._expect = token[:-1], "namespace"
+        elif expect == "namespace" and kind == "iri":
+            self._prefixes[self._prefix] = token[1:-1]
+        elif expect == "graph" and kind == "name" and token.upper() == "NAMED":
+            self._is_named, self._expect = True, "graph"
+        elif expect == "graph":
+            self._add(kind, token)
+        elif kind == "name" and token.upper() == "PREFIX":
+            self._expect = "prefix"
+        elif kind == "name" and token.upper() == "FROM":
+            self.declared, self._is_named, self._expect = True, False, "graph"
+
+    def _add(self, kind: str | None, token: str) -> None:
+        if kind == "iri":
+            iri = token[1:-1]
+        elif kind == "name" and ":" in token:
+            prefix, _, local = token.partition(":")
+            if prefix not in self._prefixes:
+                return  # the engine reports the undeclared prefix
+            iri = self._prefixes[prefix] + local
+        else:
+            return  # not a graph name: the engine reports the syntax error
+        (self.named if self._is_named else self.default).append(iri)
 
 
 def _service_target(kind: str | None, token: str) -> str:

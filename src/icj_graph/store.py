@@ -127,17 +127,20 @@ def execute(
     *,
     default_graphs: tuple[str, ...] = (),
     named_graphs: tuple[str, ...] = (),
+    own_dataset: bool = False,
 ) -> None:
     """Run a (checked) query and write its results as `media_type` into `output`.
 
-    The default graph is the union of all graphs unless `default_graphs` or `named_graphs`
-    say otherwise; our accent-folding function ``icjf:fold`` is available; Turtle is written
-    with the project's prefixes. Raises SyntaxError for a malformed query.
+    The default graph is the union of all graphs unless `default_graphs` or `named_graphs` say
+    otherwise (the protocol's; or, with `own_dataset`, exactly the query's FROM and FROM NAMED,
+    either possibly empty); our accent-folding function ``icjf:fold`` is available; Turtle is
+    written with the project's prefixes. Raises SyntaxError for a malformed query.
     """
     options: dict[str, Any] = {"custom_functions": {NamedNode(FOLD_FUNCTION): _fold_term}}
-    if default_graphs or named_graphs:
+    if own_dataset or default_graphs or named_graphs:
         options["default_graph"] = [NamedNode(g) for g in default_graphs]
-        options["named_graphs"] = [NamedNode(g) for g in named_graphs] or None
+        named = [NamedNode(g) for g in named_graphs]
+        options["named_graphs"] = named if own_dataset else named or None
     else:
         options["use_default_graph_as_union"] = True
     result = store.query(text, **options)

@@ -49,6 +49,7 @@ class Task:
     media_type: str
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
+    own_dataset: bool = False
 
 
 class QueryStream:
@@ -327,6 +328,7 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
                 writer,
                 default_graphs=task.default_graphs,
                 named_graphs=task.named_graphs,
+                own_dataset=task.own_dataset,
             )
             pipe.finish()
         except SyntaxError as err:

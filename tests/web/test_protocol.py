@@ -86,6 +86,30 @@ def test_query_multiple_dataset(client: httpx.Client) -> None:
     assert count(client.get("/sparql", params=params)) == 2
 
 
+def test_from_in_the_query_names_the_default_graph(client: httpx.Client) -> None:
+    # With FROM, the default graph is the merge of the graphs it names, not the union of all.
+    triples = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
+    union = count(client.get("/sparql", params={"query": triples.format("")}))
+    tribunals = count(
+        client.get("/sparql", params={"query": triples.format(f"FROM <{GRAPH}tribunals>")})
+    )
+    both = f"FROM <{GRAPH}tribunals> FROM <{GRAPH}icty>"
+    merged = count(client.post("/sparql", data={"query": triples.format(both)}))
+    assert 0 < tribunals < merged < union
+
+
+def test_from_named_alone_leaves_the_default_graph_empty(client: httpx.Client) -> None:
+    query = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{GRAPH}icc> WHERE {{ ?s ?p ?o }}"
+    assert count(client.get("/sparql", params={"query": query})) == 0
+    in_graph = query.replace("{ ?s ?p ?o }", "{ GRAPH ?g { ?s ?p ?o } }")
+    assert count(client.get("/sparql", params={"query": in_graph})) > 0
+
+
+def test_from_of_an_unknown_graph_gives_an_empty_default_graph(client: httpx.Client) -> None:
+    query = "SELECT (COUNT(*) AS ?n) FROM <http://example.org/no-such-graph> WHERE { ?s ?p ?o }"
+    assert count(client.get("/sparql", params={"query": query})) == 0
+
+
 @pytest.mark.parametrize(
     ("query", "allowed"),
     [

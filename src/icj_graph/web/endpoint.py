@@ -126,7 +126,7 @@ async def _answer(
     fmt = negotiate(
         for_form(job.form), request.headers.get("accept"), name=_first(params, "format")
     )
-    task = Task(job.text, fmt.media_type, job.default_graphs, job.named_graphs)
+    task = Task(job.text, fmt.media_type, job.default_graphs, job.named_graphs, job.own_dataset)
     headers = {"Vary": "Accept"}
     if request.method == "GET":  # cacheable by proxies: the data changes only with a new build
         variant = "sparql-" + hashlib.sha256(repr(task).encode()).hexdigest()[:16]
