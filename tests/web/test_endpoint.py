@@ -253,6 +253,42 @@ def test_cors_is_open_for_reads(client: httpx.Client) -> None:
     assert "access-control-allow-credentials" not in response.headers
 
 
+def test_cors_lets_scripts_page_and_revalidate(client: httpx.Client) -> None:
+    response = client.get("/api/persons", headers={"Origin": "https://example.org"})
+    exposed = {
+        h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")
+    }
+    assert {"link", "x-total-count", "etag"} <= exposed
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert preflight.status_code == 200, preflight.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/sparql?query=ASK%20%7B%7D", "/id/state/nld", "/doc/state/nld.ttl", "/api/persons", "/"],
+)
+def test_head_answers_like_get_without_a_body(client: httpx.Client, path: str) -> None:
+    head, get = client.head(path), client.get(path)
+    assert head.status_code == get.status_code, head.text
+    assert head.content == b""
+    for header in ("content-type", "location", "etag"):
+        assert head.headers.get(header) == get.headers.get(header)
+
+
+def test_a_wrong_method_lists_the_allowed_ones(client: httpx.Client) -> None:
+    response = client.put("/sparql", content="x")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD, POST"
+    assert client.delete("/id/state/nld").headers["allow"] == "GET, HEAD"
+
+
 def test_openapi_documents_the_endpoint(client: httpx.Client) -> None:
     schema = client.get("/openapi.json").json()
     assert {"get", "post"} <= set(schema["paths"]["/sparql"])

@@ -16,7 +16,7 @@ from icj_graph.jsonld import read_context
 from icj_graph.settings import Settings
 from icj_graph.store import current_build, read_build_info
 from icj_graph.web import api, dataset, endpoint, error_handlers, health, linked_data, pages
-from icj_graph.web.middleware import AccessLog, RateLimit, SecurityHeaders
+from icj_graph.web.middleware import AccessLog, HeadAsGet, RateLimit, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
 DESCRIPTION = (
@@ -51,11 +51,19 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.build_info = info
     app.state.jsonld_context = read_context(build)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type"],
+        allow_headers=["Accept", "Content-Type", "If-None-Match"],
+        expose_headers=[  # what scripts on other sites may read: paging, caching, retrying
+            "ETag",
+            "Link",
+            "X-Total-Count",
+            "Content-Location",
+            "Retry-After",
+        ],
         allow_credentials=False,
     )
     app.add_middleware(SecurityHeaders)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match, Route
+from starlette.routing import BaseRoute, Match, Route
 
 from icj_graph.errors import (
     BadRequest,
@@ -159,12 +159,26 @@ async def _on_http_error(request: Request, error: Exception) -> Response:
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    methods: set[str] = set()
-    for route in request.app.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match != Match.NONE and isinstance(route, APIRoute | Route):
-            methods |= route.methods or set()
+    scope = {**request.scope, "method": "GET"}
+    methods = {
+        method
+        for route in _leaf_routes(request.app.routes)
+        if route.matches(scope)[0] != Match.NONE
+        for method in route.methods or ()
+    }
+    if "GET" in methods:
+        methods.add("HEAD")  # answered as GET, without the body (middleware.HeadAsGet)
     return sorted(methods)
+
+
+def _leaf_routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute | Route]:
+    """The app's routes, those of included routers too (FastAPI wraps each in a router)."""
+    for route in routes:
+        if isinstance(route, APIRoute | Route):
+            yield route
+        nested = getattr(getattr(route, "original_router", route), "routes", None)
+        if nested is not None and nested is not routes:
+            yield from _leaf_routes(nested)
 
 
 async def _on_validation_error(request: Request, error: Exception) -> Response:

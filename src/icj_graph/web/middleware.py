@@ -1,5 +1,5 @@
 """ASGI middleware: security headers on every response, a JSON access log line per request,
-and an optional per-client token-bucket rate limit (429 with Retry-After)."""
+an optional per-client token-bucket rate limit (429 with Retry-After), and HEAD answered as GET."""
 
 from __future__ import annotations
 
@@ -25,6 +25,19 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+
+
+class HeadAsGet:
+    """Route HEAD like GET (FastAPI's routes take GET only): the handler runs as for GET and the
+    server, which still sees the request as HEAD, sends the headers without the body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "HEAD":
+            scope = {**scope, "method": "GET"}  # a copy: the server's own scope stays HEAD
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
