@@ -191,3 +191,9 @@ def test_query_page_gives_a_citation(page: Page) -> None:
     expect(citation).to_contain_text(f"icj-graph dataset, version {VERSION} (build ")
     expect(citation).to_contain_text("https://w3id.org/icj-graph/. SPARQL query (SHA-256 ")
     expect(citation).to_contain_text("# title: Cases and accused per tribunal")
+
+
+def test_api_page_draws_the_openapi_description_from_this_host(page: Page) -> None:
+    page.goto("/docs")
+    expect(page.locator("#swagger-ui .opblock-summary-path").first).to_be_visible()
+    expect(page.locator("#swagger-ui")).to_contain_text("/sparql")

@@ -47,6 +47,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=info.version,
         lifespan=lifespan,
         responses=error_handlers.ERROR_RESPONSES,
+        docs_url=None,  # pages.api_docs serves /docs from vendored assets, not a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.build_info = info

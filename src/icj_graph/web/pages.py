@@ -76,6 +76,12 @@ async def stats(request: Request) -> Response:
     return templates.TemplateResponse(request, "stats.html", {"charts": CHARTS})
 
 
+@router.get("/docs")
+async def api_docs(request: Request) -> Response:
+    """The OpenAPI description, drawn by the vendored Swagger UI."""
+    return templates.TemplateResponse(request, "api-docs.html", {})
+
+
 @router.get("/prefixes.json")
 async def prefixes() -> dict[str, str]:
     """The prefixes the query editor offers (instead of asking prefix.cc)."""
