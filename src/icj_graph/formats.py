@@ -39,22 +39,22 @@ RESULTS = (
 GRAPHS = (
     Format("text/turtle", ("turtle", "ttl"), RdfFormat.TURTLE),
     Format("application/n-triples", ("ntriples", "nt"), RdfFormat.N_TRIPLES),
-    Format("application/ld+json", ("jsonld", "json-ld"), RdfFormat.JSON_LD),
+    Format("application/ld+json", ("jsonld", "json-ld", "json"), RdfFormat.JSON_LD),
     Format("application/rdf+xml", ("rdfxml", "rdf", "xml"), RdfFormat.RDF_XML),
 )
-#: Other names clients send for the same formats.
-ALIASES = {
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "text/plain": "application/n-triples",
-    "application/x-turtle": "text/turtle",
-    "application/json+ld": "application/ld+json",
+#: HTML, for the routes that also offer a page (what it is rendered from is up to the route).
+HTML = Format("text/html", ("html",), RdfFormat.TURTLE)
+#: Other names clients send for our formats: each stands for the first of its targets offered.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "application/json": ("application/sparql-results+json", "application/ld+json"),
+    "application/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
+    "text/plain": ("application/n-triples",),
+    "application/x-turtle": ("text/turtle",),
+    "application/json+ld": ("application/ld+json",),
 }
-GRAPH_ALIASES = {
-    "application/json": "application/ld+json",
-    "application/xml": "application/rdf+xml",
-}
+#: Every ``format=`` name we know, for any kind of answer.
+KNOWN_NAMES = frozenset(n for f in (*RESULTS, *GRAPHS, HTML) for n in (f.media_type, *f.names))
 
 
 def negotiate(
@@ -75,9 +75,11 @@ def negotiate(
     if name:
         return _by_name(offered, name)
     header = (accept or "").strip() or "*/*"
-    aliases = GRAPH_ALIASES if offered is GRAPHS else ALIASES
+    by_type = {f.media_type: f for f in offered}
     candidates = [(f.media_type, f) for f in offered] + [
-        (alias, f) for alias, target in aliases.items() for f in offered if f.media_type == target
+        (alias, next(by_type[t] for t in targets if t in by_type))
+        for alias, targets in ALIASES.items()
+        if any(t in by_type for t in targets)
     ]
     index = preferred([media for media, _ in candidates], header)
     if index is None:
@@ -95,8 +97,8 @@ def preferred(media_types: list[str], accept: str) -> int | None:
     >>> preferred(["text/plain"], "image/png") is None
     True
     """
-    try:
-        scores = [mimeparse.quality(media, accept) for media in media_types]
+    try:  # media types are case-insensitive (RFC 9110)
+        scores = [mimeparse.quality(media, accept.lower()) for media in media_types]
     except (ValueError, IndexError):
         raise BadRequest(f"The Accept header {accept!r} is malformed.") from None
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
@@ -108,6 +110,9 @@ def _by_name(offered: tuple[Format, ...], name: str) -> Format:
     for f in offered:
         if wanted == f.media_type or wanted in f.names:
             return f
+    if wanted not in KNOWN_NAMES:
+        names = ", ".join(n for f in offered for n in f.names)
+        raise BadRequest(f"Unknown format {name!r}: this answer comes as {names}.")
     raise NotAcceptable(f"format={name}", [f.media_type for f in offered])
 
 

@@ -23,6 +23,8 @@ ICJ = rdflib.Namespace(CANONICAL + "ontology#")
         ("application/ld+json", "jsonld"),
         ("application/rdf+xml", "rdf"),
         ("text/html;q=0.5, text/turtle", "ttl"),
+        ("TEXT/TURTLE", "ttl"),  # media types are case-insensitive
+        ("application/json", "jsonld"),  # plain JSON clients get JSON-LD, as from /sparql
     ],
 )
 def test_entity_iri_answers_303_to_its_document(

@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from pyoxigraph import serialize
 
 from icj_graph.dumps import CHECKSUMS_FILE, DUMPS_DIR
 from icj_graph.errors import UnknownEntity
-from icj_graph.formats import GRAPHS, negotiate
+from icj_graph.formats import GRAPHS, HTML, negotiate
 from icj_graph.load import graph_iri
 from icj_graph.metadata import void_description
 from icj_graph.store import CHANGES_FILE, current_build
@@ -22,7 +22,6 @@ from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
 from icj_graph.web.linked_data import (
     DOCUMENT_RESPONSES,
     EXTENSIONS,
-    HTML,
     OFFERED,
     extension_of,
     served_base,
@@ -107,8 +106,11 @@ async def shapes(settings: SettingsDep) -> Response:
     },
 )
 async def void(request: Request, build: BuildDep) -> Response:
-    """The dataset: licence, version, size, classes, example resources, endpoint and dumps."""
-    fmt = negotiate(GRAPHS, request.headers.get("accept"))
+    """The dataset: licence, version, size, classes, example resources, endpoint and dumps (a
+    browser is sent to the home page, which shows the same)."""
+    fmt = negotiate((*GRAPHS, HTML), request.headers.get("accept"))
+    if fmt is HTML:
+        return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
     variant = "void-" + fmt.names[0]
     cached = not_modified(request, build, variant)
     if cached:

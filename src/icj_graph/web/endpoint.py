@@ -1,6 +1,7 @@
 """``/sparql``: the SPARQL 1.1 Protocol query operation (GET, POST form, POST direct).
 
-Updates are refused (read-only). With no query, GET answers the service description.
+Updates are refused (read-only). With no query, GET answers the service description, or sends
+a browser to the query editor.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import hashlib
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pyoxigraph import serialize
 
 from icj_graph.errors import (
@@ -19,7 +20,7 @@ from icj_graph.errors import (
     UpdateRefused,
     UriTooLong,
 )
-from icj_graph.formats import GRAPHS, Format, for_form, negotiate
+from icj_graph.formats import GRAPHS, HTML, Format, for_form, negotiate
 from icj_graph.metadata import SD_PREFIXES, service_description
 from icj_graph.sparql import check_query
 from icj_graph.web.caching import cache_headers, not_modified
@@ -141,7 +142,9 @@ async def _answer(
 
 
 def _describe_service(request: Request, build: BuildDep, federation: bool) -> Response:
-    fmt: Format = negotiate(GRAPHS, request.headers.get("accept"))
+    fmt: Format = negotiate((*GRAPHS, HTML), request.headers.get("accept"))
+    if fmt is HTML:  # a browser: the page to write queries on
+        return RedirectResponse("/query", status_code=303, headers={"Vary": "Accept"})
     endpoint = str(request.url.replace(query=""))
     triples = service_description(endpoint, build, federation=federation)
     return Response(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -49,7 +50,15 @@ STATUS: tuple[tuple[type[IcjGraphError], int], ...] = (
     (QueryTimeout, 503),
     (QueryFailed, 500),
 )
-_BODY_TYPES = ["text/plain", "application/json", "text/html"]
+#: Error bodies by what the client accepts: any JSON type gets the JSON body.
+_BODY_TYPES = {
+    "text/plain": "text/plain",
+    "application/json": "application/json",
+    "text/html": "text/html",
+    "application/ld+json": "application/json",
+    "application/sparql-results+json": "application/json",
+    "application/problem+json": "application/json",
+}
 
 
 def status_of(error: IcjGraphError) -> int:
@@ -120,7 +129,7 @@ def render_error(
     headers = {"Vary": "Accept", **(headers or {})}
     if status == 503:
         headers["Retry-After"] = "5"
-    kind = _body_type(request.headers.get("accept", ""))
+    kind = _body_type(request)
     if kind == "application/json":
         body = {"error": {"status": status, "message": message, **extra}}
         return JSONResponse(body, status_code=status, headers=headers)
@@ -132,12 +141,16 @@ def render_error(
     return PlainTextResponse(f"{status} {message}\n", status_code=status, headers=headers)
 
 
-def _body_type(accept: str) -> str:
+def _body_type(request: Request) -> str:
+    """JSON for a JSON client, HTML for a browser, else text; the API's default is JSON."""
+    offered = list(_BODY_TYPES)
+    if request.url.path.startswith("/api"):
+        offered.insert(0, offered.pop(offered.index("application/json")))
     try:
-        index = preferred(_BODY_TYPES, accept or "*/*")
+        index = preferred(offered, request.headers.get("accept") or "*/*")
     except BadRequest:
         index = None
-    return _BODY_TYPES[index or 0]
+    return _BODY_TYPES[offered[index or 0]]
 
 
 async def _on_icj_error(request: Request, error: Exception) -> Response:
@@ -155,7 +168,8 @@ async def _on_http_error(request: Request, error: Exception) -> Response:
     headers = dict(error.headers or {})
     if error.status_code == 405:  # every method the path takes, not just one route's
         headers["Allow"] = ", ".join(_allowed_methods(request))
-    return render_error(request, error.status_code, str(error.detail), headers=headers)
+    kind = HTTPStatus(error.status_code).phrase.title().replace(" ", "").replace("-", "")
+    return render_error(request, error.status_code, str(error.detail), headers=headers, type=kind)
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -186,7 +200,7 @@ async def _on_validation_error(request: Request, error: Exception) -> Response:
     problems = "; ".join(
         f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
     )
-    return render_error(request, 400, f"Invalid request: {problems}")
+    return render_error(request, 400, f"Invalid request: {problems}", type=BadRequest.__name__)
 
 
 async def _on_unexpected(request: Request, error: Exception) -> Response:

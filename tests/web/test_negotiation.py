@@ -1,0 +1,77 @@
+"""Content negotiation across routes: the same names and aliases everywhere, browsers sent to
+pages, and error bodies in the client's kind of format."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+CONSTRUCT = (
+    "CONSTRUCT { ?s ?p ?o } "
+    "WHERE { ?s a <https://w3id.org/icj-graph/ontology#Tribunal> ; ?p ?o } LIMIT 3"
+)
+
+
+def test_accept_is_matched_case_insensitively(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "TEXT/CSV"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+
+
+def test_format_json_for_a_graph_query_is_json_ld(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": CONSTRUCT, "format": "json"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/ld+json")
+
+
+def test_an_unknown_format_name_is_a_bad_request_naming_the_choices(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": "ASK {}", "format": "bogus"})
+    assert response.status_code == 400
+    assert "Unknown format 'bogus'" in response.text and "tsv" in response.text
+
+
+def test_a_format_of_the_other_query_form_is_not_acceptable(client: httpx.Client) -> None:
+    response = client.get("/sparql", params={"query": CONSTRUCT, "format": "csv"})
+    assert response.status_code == 406
+
+
+@pytest.mark.parametrize(("path", "page"), [("/sparql", "/query"), ("/.well-known/void", "/")])
+def test_browsers_are_sent_to_a_page(client: httpx.Client, path: str, page: str) -> None:
+    response = client.get(path, headers={"Accept": BROWSER})
+    assert response.status_code == 303
+    assert response.headers["location"] == page
+    rdf = client.get(path, headers={"Accept": "*/*"})
+    assert rdf.status_code == 200 and rdf.headers["content-type"].startswith("text/turtle")
+
+
+@pytest.mark.parametrize(
+    ("accept", "query"),
+    [
+        ("application/json", "SELECT"),
+        ("application/sparql-results+json", "SELECT"),
+        ("application/ld+json", "CONSTRUCT { ?s ?p }"),
+    ],
+)
+def test_json_clients_get_json_errors(client: httpx.Client, accept: str, query: str) -> None:
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["status"] == 400 and error["type"] == "QuerySyntaxError"
+
+
+def test_api_errors_are_json_by_default(client: httpx.Client) -> None:
+    response = client.get("/api/persons/no-such-person")
+    assert response.status_code == 404
+    assert response.json()["error"]["type"] == "UnknownEntity"
+    invalid = client.get("/api/persons", params={"page": 0}).json()["error"]
+    assert invalid["status"] == 400 and invalid["type"] == "BadRequest"
+
+
+def test_errors_of_the_framework_carry_a_type_too(client: httpx.Client) -> None:
+    response = client.get("/nowhere", headers={"Accept": "application/json"})
+    assert response.json()["error"] == {
+        "status": 404,
+        "message": "Not Found",
+        "type": "NotFound",
+    }
