@@ -35,6 +35,8 @@ RESULTS = (
     Format("text/csv", ("csv",), QueryResultsFormat.CSV),
     Format("text/tab-separated-values", ("tsv",), QueryResultsFormat.TSV),
 )
+#: The format of our own SELECT and ASK queries' results.
+RESULTS_JSON = RESULTS[0].media_type
 #: CONSTRUCT and DESCRIBE results, and every RDF document; the first is the default.
 GRAPHS = (
     Format("text/turtle", ("turtle", "ttl"), RdfFormat.TURTLE),

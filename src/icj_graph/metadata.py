@@ -93,11 +93,14 @@ each fact with its source."@en ;
 {partitions}{distributions}.
 """
 _DISTRIBUTION = (
+    "    void:dataDump <{base}dumps/{file}> ;\n"
     "    dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <{base}dumps/{file}> ;"
-    ' dcat:mediaType "{media_type}" ; dcat:byteSize {bytes} ;'
+    ' dcat:mediaType "{media_type}" ;{compression} dcat:byteSize {bytes} ;'
     " spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ;"
     ' spdx:checksumValue "{sha256}" ] ] ;\n'
 )
+#: DCAT's way to say a dump is compressed: its media type stays that of the data inside.
+_COMPRESSION = {"gzip": ' dcat:compressFormat "application/gzip" ;'}
 
 
 def void_description(base: str, info: BuildInfo) -> list[Triple]:
@@ -107,7 +110,12 @@ def void_description(base: str, info: BuildInfo) -> list[Triple]:
         f"void:entities {count} ] ;\n"
         for name, count in info.classes.items()
     )
-    distributions = "".join(_DISTRIBUTION.format(base=base, **dump) for dump in info.dumps)
+    distributions = "".join(
+        _DISTRIBUTION.format(
+            base=base, compression=_COMPRESSION.get(str(dump["encoding"]), ""), **dump
+        )
+        for dump in info.dumps
+    )
     text = _VOID.format(
         dataset=DATASET_IRI,
         version=info.version,

@@ -146,6 +146,46 @@ def test_void_lists_classes_endpoint_and_dumps(client: httpx.Client) -> None:
     )
     issued = graph.value(dataset, rdflib.URIRef("http://purl.org/dc/terms/issued"))
     assert issued is not None and issued.datatype == rdflib.XSD.date
+    assert sorted(str(u) for u in graph.objects(dataset, void.dataDump)) == sorted(urls)
+    gzipped = [
+        d
+        for d in graph.subjects(dcat.downloadURL)
+        if str(graph.value(d, dcat.downloadURL)).endswith(".gz")
+    ]
+    assert len(gzipped) == 2
+    for dump in gzipped:  # DCAT: the data's own media type, and the compression apart
+        assert str(graph.value(dump, dcat.compressFormat)) == "application/gzip"
+        assert str(graph.value(dump, dcat.mediaType)).startswith("application/n-")
+
+
+def test_the_dataset_iri_dereferences_to_its_description(client: httpx.Client) -> None:
+    response = client.get("/dataset")
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("/.well-known/void")
+
+
+def test_a_named_graph_iri_gives_that_graphs_triples(client: httpx.Client) -> None:
+    response = client.get("/graph/data/tribunals", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    tribunals = set(graph.subjects(rdflib.SKOS.notation, None))
+    assert len(tribunals) == 7
+    assert not list(graph.subjects(rdflib.RDF.type, ICJ.Charge))  # nothing of other files
+    browser = client.get("/graph/data/tribunals", headers={"Accept": "text/html"})
+    assert browser.headers["content-type"].startswith("text/plain") and "@prefix" in browser.text
+    missing = client.get("/graph/data/no-such-file")
+    assert missing.status_code == 404 and "graph/data/no-such-file" in missing.text
+
+
+def test_the_ontology_version_iri_dereferences(client: httpx.Client) -> None:
+    graph = rdflib.Graph().parse(
+        data=client.get("/ontology", headers={"Accept": "text/turtle"}).text, format="turtle"
+    )
+    version = graph.value(rdflib.URIRef(CANONICAL + "ontology"), rdflib.OWL.versionIRI)
+    assert version is not None
+    response = client.get(str(version).replace(CANONICAL, "/"))
+    assert response.status_code == 303 and response.headers["location"].endswith("/ontology")
+    assert client.get("/ontology/0.0.1").status_code == 404
 
 
 def test_a_crawler_reaches_cases_persons_and_charges_from_a_tribunal(server: str) -> None:

@@ -12,7 +12,8 @@ from pyoxigraph import serialize
 
 from icj_graph.dumps import CHECKSUMS_FILE, DUMPS_DIR
 from icj_graph.errors import UnknownEntity
-from icj_graph.formats import GRAPHS, HTML, negotiate
+from icj_graph.formats import GRAPHS, HTML, RESULTS_JSON, negotiate
+from icj_graph.iris import CANONICAL_BASE
 from icj_graph.load import graph_iri
 from icj_graph.metadata import void_description
 from icj_graph.store import CHANGES_FILE, current_build
@@ -72,6 +73,56 @@ async def ontology(
         return templates.TemplateResponse(request, "ontology.html", context, headers=headers)
     body = await engine.fetch(_ONTOLOGY, fmt.media_type)
     return Response(body, media_type=fmt.content_type, headers=headers)
+
+
+@router.get(
+    "/ontology/{version}",
+    status_code=303,
+    summary="A version IRI of the ontology: 303 to the ontology, if it is the current version",
+    responses={303: {"description": "See Other: the ontology."}},
+)
+async def ontology_version(version: str, request: Request, engine: EngineDep) -> Response:
+    """The ontology's ``owl:versionIRI``: only the served version is known."""
+    iri = f"{CANONICAL_BASE}ontology/{version}"
+    answer = await engine.fetch(f"ASK {{ ?o <{PREFIXES['owl']}versionIRI> <{iri}> }}", RESULTS_JSON)
+    if b"true" not in answer:
+        raise UnknownEntity(f"{served_base(request)}ontology/{version}")
+    return RedirectResponse(f"{served_base(request)}ontology", status_code=303)
+
+
+@router.get(
+    "/dataset",
+    status_code=303,
+    summary="The dataset's IRI: 303 to its VoID description",
+    responses={303: {"description": "See Other: the VoID description."}},
+)
+async def dataset(request: Request) -> Response:
+    """``https://w3id.org/icj-graph/dataset`` is described by the VoID document."""
+    return RedirectResponse(f"{served_base(request)}.well-known/void", status_code=303)
+
+
+@router.get(
+    "/graph/{name:path}",
+    summary="A named graph: its triples (one graph per source file)",
+    responses={**DOCUMENT_RESPONSES, 304: {"description": "Not Modified."}},
+)
+async def named_graph(name: str, request: Request, engine: EngineDep, build: BuildDep) -> Response:
+    """The triples of one named graph (``graph/data/icty``: data/icty.ttl; ``graph/inferred``:
+    what the build inferred); a browser gets them as Turtle text."""
+    iri = graph_iri(name)
+    fmt = negotiate((*GRAPHS, HTML), request.headers.get("accept"))
+    variant = f"graph-{name}-{fmt.names[0]}"
+    cached = not_modified(request, build, variant)
+    if cached:
+        return cached
+    answer = await engine.fetch(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}", RESULTS_JSON)
+    if b"true" not in answer:
+        raise UnknownEntity(f"{served_base(request)}graph/{name}")
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
+    body = await engine.fetch(construct, (GRAPHS[0] if fmt is HTML else fmt).media_type)
+    media_type = "text/plain; charset=utf-8" if fmt is HTML else fmt.content_type
+    headers = {**cache_headers(build, variant), "Vary": "Accept"}
+    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.get(

@@ -20,14 +20,13 @@ from icj_graph.documents import (
 )
 from icj_graph.engine import QueryEngine
 from icj_graph.errors import UnknownEntity
-from icj_graph.formats import GRAPHS, HTML, Format, negotiate
+from icj_graph.formats import GRAPHS, HTML, RESULTS_JSON, Format, negotiate
 from icj_graph.iris import mint_iri, to_served
 from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep
 from icj_graph.web.templating import templates
 
 router = APIRouter(tags=["Linked data"])
-RESULTS_JSON = "application/sparql-results+json"
 #: Document formats by file extension; the first is what browsers get.
 EXTENSIONS: dict[str, Format] = {
     "html": HTML,

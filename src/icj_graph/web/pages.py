@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from icj_graph.charts import CHARTS
 from icj_graph.examples import load_examples
+from icj_graph.formats import RESULTS_JSON
 from icj_graph.search import needle, search_query
 from icj_graph.vocab import NS, PREFIXES
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
@@ -18,7 +19,6 @@ from icj_graph.web.linked_data import served_base
 from icj_graph.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
-RESULTS_JSON = "application/sparql-results+json"
 _TRIBUNALS = f"""PREFIX icj: <{NS}>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
