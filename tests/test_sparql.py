@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from icj_graph.errors import BadRequest, PayloadTooLarge, ServiceRefused, UpdateRefused
+from icj_graph.errors import (
+    BadRequest,
+    PayloadTooLarge,
+    QuerySyntaxError,
+    ServiceRefused,
+    UpdateRefused,
+)
 from icj_graph.settings import Settings
 from icj_graph.sparql import check_query
 
@@ -86,3 +92,19 @@ def test_the_protocols_dataset_wins_over_the_querys() -> None:
 def test_without_from_the_default_graph_stays_the_union() -> None:
     job = check_query("SELECT * { GRAPH ?g { ?s ?p ?o } }", Settings())
     assert (job.own_dataset, job.default_graphs, job.named_graphs) == (False, (), ())
+
+
+def test_an_undeclared_prefix_is_reported_where_it_is_used() -> None:
+    query = (
+        "PREFIX icj: <https://w3id.org/icj-graph/ontology#>\n"
+        "SELECT ?c WHERE {\n  ?c a icjx:Case .\n}"
+    )
+    with pytest.raises(QuerySyntaxError) as raised:
+        check_query(query, Settings())
+    assert (raised.value.line, raised.value.column) == (3, 8)
+    assert "the prefix icjx: is not declared (add PREFIX icjx: <...>" in raised.value.message
+
+
+def test_names_in_strings_iris_comments_and_blank_nodes_are_not_prefixes() -> None:
+    query = 'SELECT * WHERE { _:b <urn:x:y> "ex:a" . ?s ?p ?o } # ex:c'
+    assert check_query(query, Settings()).form == "SELECT"

@@ -74,7 +74,8 @@ def check_query(
     if size > settings.max_query_bytes:
         raise PayloadTooLarge("The query", settings.max_query_bytes, "ICJ_GRAPH_MAX_QUERY_BYTES")
     form: QueryForm | None = None
-    dataset = _DatasetClauses()
+    prefixes = _Prefixes()
+    dataset = _DatasetClauses(prefixes)
     depth = 0
     services: list[str] = []
     expect_service_target = False
@@ -90,6 +91,7 @@ def check_query(
                 )
         elif kind == "close":
             depth -= 1
+        prefixes.feed(kind, token, match.start())
         dataset.feed(kind, token)
         if expect_service_target:
             if not (kind == "name" and token.upper() == "SILENT"):
@@ -107,6 +109,7 @@ def check_query(
             raise UpdateRefused()
     if form is None:
         raise QuerySyntaxError("expected SELECT, CONSTRUCT, ASK or DESCRIBE after the prologue.")
+    prefixes.check(text)
     _check_services(services, settings)
     if default_graphs or named_graphs or not dataset.declared:  # the protocol's dataset wins
         return QueryJob(text, form, default_graphs, named_graphs, tuple(services))
@@ -115,47 +118,80 @@ def check_query(
     )
 
 
+class _Prefixes:
+    """A query's PREFIX declarations, and the first prefixed name whose prefix is undeclared
+    (the engine's parser reports that as a list of expected characters, at the wrong column)."""
+
+    def __init__(self) -> None:
+        self.namespaces: dict[str, str] = {}
+        self._used: list[tuple[str, int]] = []
+        self._expect = ""  # "prefix" after PREFIX, "namespace" after its name
+        self._prefix = ""
+
+    def feed(self, kind: str | None, token: str, start: int) -> None:
+        """Take the next token of the query (starting at `start`)."""
+        expect, self._expect = self._expect, ""
+        if expect == "prefix" and kind == "name" and token.endswith(":"):
+            self._prefix, self._expect = token[:-1], "namespace"
+        elif expect == "namespace" and kind == "iri":
+            self.namespaces[self._prefix] = token[1:-1]
+        elif kind == "name" and token.upper() == "PREFIX":
+            self._expect = "prefix"
+        elif kind == "name" and ":" in token and not token.startswith("_:"):
+            self._used.append((token.partition(":")[0], start))
+
+    def resolve(self, name: str) -> str | None:
+        """The IRI of a prefixed name, or None if its prefix is not declared."""
+        prefix, _, local = name.partition(":")
+        namespace = self.namespaces.get(prefix)
+        return None if namespace is None else namespace + local
+
+    def check(self, text: str) -> None:
+        """Raise QuerySyntaxError, with the position, at the first undeclared prefix."""
+        for prefix, start in self._used:
+            if prefix not in self.namespaces:
+                line = text.count("\n", 0, start) + 1
+                column = start - (text.rfind("\n", 0, start) + 1) + 1
+                raise QuerySyntaxError(
+                    f"line {line}, column {column}: the prefix {prefix}: is not declared "
+                    f"(add PREFIX {prefix}: <...> before the query).",
+                    line=line,
+                    column=column,
+                )
+
+
 class _DatasetClauses:
     """Collects a query's FROM and FROM NAMED graphs from its tokens, prefixed names resolved
     with its PREFIX declarations, so every engine (and a remote store that would ignore FROM
     over its union graph) is given the same dataset."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefixes: _Prefixes) -> None:
         self.default: list[str] = []
         self.named: list[str] = []
         self.declared = False
-        self._prefixes: dict[str, str] = {}
-        self._expect = ""  # what the next token is: "prefix", "namespace", "graph"
-        self._prefix = ""
+        self._prefixes = prefixes
+        self._expect = False  # whether the next token names a graph
         self._is_named = False
 
     def feed(self, kind: str | None, token: str) -> None:
         """Take the next token of the query."""
-        expect, self._expect = self._expect, ""
-        if expect == "prefix" and kind == "name" and token.endswith(":"):
-            self._prefix, self._expect = token[:-1], "namespace"
-        elif expect == "namespace" and kind == "iri":
-            self._prefixes[self._prefix] = token[1:-1]
-        elif expect == "graph" and kind == "name" and token.upper() == "NAMED":
-            self._is_named, self._expect = True, "graph"
-        elif expect == "graph":
+        expect, self._expect = self._expect, False
+        if expect and kind == "name" and token.upper() == "NAMED":
+            self._is_named, self._expect = True, True
+        elif expect:
             self._add(kind, token)
-        elif kind == "name" and token.upper() == "PREFIX":
-            self._expect = "prefix"
         elif kind == "name" and token.upper() == "FROM":
-            self.declared, self._is_named, self._expect = True, False, "graph"
+            self.declared, self._is_named, self._expect = True, False, True
 
     def _add(self, kind: str | None, token: str) -> None:
         if kind == "iri":
-            iri = token[1:-1]
+            iri: str | None = token[1:-1]
         elif kind == "name" and ":" in token:
-            prefix, _, local = token.partition(":")
-            if prefix not in self._prefixes:
-                return  # the engine reports the undeclared prefix
-            iri = self._prefixes[prefix] + local
+            iri = self._prefixes.resolve(token)
         else:
-            return  # not a graph name: the engine reports the syntax error
-        (self.named if self._is_named else self.default).append(iri)
+            iri = None  # not a graph name: the engine reports the syntax error
+        if iri is not None:
+            (self.named if self._is_named else self.default).append(iri)
 
 
 def _service_target(kind: str | None, token: str) -> str:

@@ -126,6 +126,16 @@ def test_malformed_query_gets_400_with_position(client: httpx.Client) -> None:
     assert (error["line"], error["type"]) == (2, "QuerySyntaxError")
 
 
+def test_an_undeclared_prefix_is_named_at_its_place(client: httpx.Client) -> None:
+    query = "SELECT ?c WHERE {\n  ?c a icj:Case }"
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": "text/plain"})
+    assert response.status_code == 400
+    assert response.text == (
+        "400 Malformed SPARQL query: line 2, column 8: the prefix icj: is not declared "
+        "(add PREFIX icj: <...> before the query).\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("method", "kwargs"),
     [
