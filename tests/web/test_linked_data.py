@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections import deque
 
@@ -210,3 +211,21 @@ def test_a_crawler_reaches_cases_persons_and_charges_from_a_tribunal(server: str
                 if isinstance(term, rdflib.URIRef) and str(term).startswith(CANONICAL + "id/"):
                     queue.append(str(term))
     assert wanted <= kinds
+
+
+def test_the_context_is_cacheable_and_revalidates(client: httpx.Client) -> None:
+    first = client.get("/context.jsonld")
+    assert first.headers["cache-control"].startswith("public")
+    again = client.get("/context.jsonld", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+
+
+def test_static_assets_are_cacheable_and_compressed(client: httpx.Client) -> None:
+    path = "/static/vendor/yasgui-4.6.2/yasgui.min.js"
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    with client.stream("GET", path, headers={"Accept-Encoding": "gzip"}) as gzipped:
+        wire = b"".join(gzipped.iter_raw())
+    assert gzipped.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(wire) == plain.content
+    assert len(wire) < len(plain.content) / 2
+    assert "max-age" in gzipped.headers["cache-control"]

@@ -9,7 +9,10 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
+from starlette.types import Scope
 
 from icj_graph.engine import make_engine
 from icj_graph.jsonld import read_context
@@ -24,6 +27,17 @@ DESCRIPTION = (
     "endpoint over tribunals, instruments, crimes, persons, cases, charges, warrants, "
     "judgments and sentences."
 )
+
+
+class CachedStaticFiles(StaticFiles):
+    """The pages' scripts, styles and vendored libraries, cacheable for a day (the files
+    change only with a release; their ETag tells a cache when)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        """The file, with Cache-Control."""
+        response = await super().get_response(path, scope)
+        response.headers.setdefault("Cache-Control", "public, max-age=86400")
+        return response
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -78,7 +92,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(dataset.router)
     app.include_router(api.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", GZipMiddleware(CachedStaticFiles(directory=STATIC)), name="static")
     app.openapi_schema = error_handlers.error_schemas(app.openapi())
     return app
 

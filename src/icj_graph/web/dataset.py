@@ -130,10 +130,14 @@ async def named_graph(name: str, request: Request, engine: EngineDep, build: Bui
     summary="The JSON-LD context of the API and the documents",
     responses={200: {"description": "The context.", "content": {"application/ld+json": {}}}},
 )
-async def context(request: Request) -> Response:
+async def context(request: Request, build: BuildDep) -> Response:
     """The published context: short keys for every term, reverse keys for embedded items."""
+    cached = not_modified(request, build, "context")
+    if cached:
+        return cached
     body = json.dumps(request.app.state.jsonld_context, indent=1)
-    return Response(body, media_type="application/ld+json")
+    headers = cache_headers(build, "context")
+    return Response(body, media_type="application/ld+json", headers=headers)
 
 
 @router.get(
