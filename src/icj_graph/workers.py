@@ -50,6 +50,8 @@ class Task:
     default_graphs: tuple[str, ...]
     named_graphs: tuple[str, ...]
     own_dataset: bool = False
+    #: One of our own queries (documents, pages): it may use the worker kept for them.
+    internal: bool = False
 
 
 class QueryStream:
@@ -87,14 +89,15 @@ class Fetching:
         """Run one of our own queries over the whole dataset and return its whole output."""
         form = text.lstrip().split(None, 1)[0].upper()
         job = QueryJob(text, form)  # type: ignore[arg-type]
-        stream = await self.run(job, Task(text, media_type, (), ()))
+        stream = await self.run(job, Task(text, media_type, (), (), internal=True))
         return await stream.read_all()
 
 
 class _Worker:
-    def __init__(self, process: BaseProcess, conn: Connection) -> None:
+    def __init__(self, process: BaseProcess, conn: Connection, *, kept: bool) -> None:
         self.process = process
         self.conn = conn
+        self.kept = kept  # kept for our own queries
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
@@ -104,7 +107,12 @@ class _Worker:
 
 
 class WorkerPool(Fetching):
-    """A fixed number of worker processes; each query borrows one, and a timeout kills it."""
+    """A fixed number of worker processes; each query borrows one, and a timeout kills it.
+
+    One more worker is kept for our own queries (entity documents, pages), so that users'
+    slow queries, however many, cannot hold up dereferencing; our queries use the shared
+    workers too when it is busy.
+    """
 
     #: The embedded store has our accent-folding function.
     fold = staticmethod(local_fold)
@@ -117,6 +125,7 @@ class WorkerPool(Fetching):
         # The worker that finished last takes the next query: its caches (the on-disk store's
         # block cache, the CPU's) are the warmest, so a lone client does not cycle cold workers.
         self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
+        self._kept: asyncio.Queue[_Worker] = asyncio.Queue()  # the worker kept for our queries
         self._all: set[_Worker] = set()
         self._pending: set[asyncio.Task[None]] = set()
         self._closed = False
@@ -124,9 +133,10 @@ class WorkerPool(Fetching):
     async def start(self) -> None:
         """Start the workers; return once the first has opened the store (the others join as
         they come up, so start-up does not wait for every worker)."""
-        self._idle.put_nowait(await self._spawn())
+        self._idle.put_nowait(await self._spawn(kept=False))
         for _ in range(self.size - 1):
-            self._background(self._respawn())
+            self._background(self._respawn(kept=False))
+        self._background(self._respawn(kept=True))
 
     async def close(self) -> None:
         """Kill every worker."""
@@ -140,21 +150,24 @@ class WorkerPool(Fetching):
     async def run(self, job: QueryJob, task: Task) -> QueryStream:
         """Run a task; return once its first chunk is in, raising its error if it failed."""
         deadline = time.monotonic() + self.timeout_s
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self.timeout_s)
-        except TimeoutError:
-            raise QueryTimeout(self.timeout_s) from None
+        if task.internal and not self._kept.empty():
+            worker = self._kept.get_nowait()
+        else:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), self.timeout_s)
+            except TimeoutError:
+                raise QueryTimeout(self.timeout_s) from None
         try:
             worker.conn.send(task)
             first, done = await self._receive(worker, deadline)
         except _Reported as reported:  # the worker survived its query's error
-            self._idle.put_nowait(worker)
+            self._release(worker)
             raise reported.error from None
         except BaseException:
             self._replace(worker)
             raise
         if done:  # the whole output came in one message
-            self._idle.put_nowait(worker)
+            self._release(worker)
             return QueryStream(first)
         return QueryStream(first, self._rest(worker, deadline))
 
@@ -171,7 +184,7 @@ class WorkerPool(Fetching):
         finally:  # on a timeout or error mid-stream, the exception cuts the response short,
             # so the client sees an incomplete body rather than a complete-looking one
             if finished:
-                self._idle.put_nowait(worker)
+                self._release(worker)
             else:  # timed out or the client went away mid-stream: the worker may be busy
                 self._replace(worker)
 
@@ -188,27 +201,31 @@ class WorkerPool(Fetching):
             raise _Reported(syntax_error(text))
         raise _Reported(QueryFailed(f"The query failed while running: {text}"))
 
+    def _release(self, worker: _Worker) -> None:
+        """Put a worker that finished its query back where it came from."""
+        (self._kept if worker.kept else self._idle).put_nowait(worker)
+
     def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
         worker.kill()
         if not self._closed:
-            self._background(self._respawn())
+            self._background(self._respawn(kept=worker.kept))
 
     def _background(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(work)
         self._pending.add(task)  # the loop keeps only weak references to tasks
         task.add_done_callback(self._pending.discard)
 
-    async def _respawn(self) -> None:
+    async def _respawn(self, *, kept: bool) -> None:
         with contextlib.suppress(StoreUnavailable):
-            self._idle.put_nowait(await self._spawn())
+            self._release(await self._spawn(kept=kept))
 
-    async def _spawn(self) -> _Worker:
+    async def _spawn(self, *, kept: bool) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=worker_main, args=(self.spec, child), daemon=True)
         process.start()
         child.close()
-        worker = _Worker(process, parent)
+        worker = _Worker(process, parent, kept=kept)
         self._all.add(worker)
         ready = await asyncio.to_thread(_recv, parent, START_TIMEOUT_S)
         if ready != b"R":

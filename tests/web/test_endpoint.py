@@ -6,6 +6,7 @@ import csv
 import http.server
 import io
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -208,6 +209,17 @@ def test_runaway_query_times_out_while_others_answer(client: httpx.Client) -> No
     assert f"longer than {TEST_TIMEOUT_S:g} s" in slow_response.text
     assert "ICJ_GRAPH_QUERY_TIMEOUT_S" in slow_response.text
     assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+
+
+def test_documents_answer_while_every_worker_runs_a_slow_query(client: httpx.Client) -> None:
+    runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    with ThreadPoolExecutor(3) as pool:  # the test server has two workers for users' queries
+        slow = [pool.submit(client.get, "/sparql", params={"query": runaway}) for _ in range(2)]
+        time.sleep(0.5)  # both have started
+        # an entity no other test asks for, so the result cache cannot answer for the workers
+        document = client.get("/doc/person/saif-suleiman-sneidel.ttl")
+        assert document.status_code == 200 and not any(s.done() for s in slow)
+        assert all(s.result().status_code == 503 for s in slow)
 
 
 def test_deep_nesting_is_refused_and_the_server_lives(client: httpx.Client) -> None:
