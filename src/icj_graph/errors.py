@@ -22,6 +22,7 @@ what to do. ``web/error_handlers.py`` maps the classes to HTTP statuses in one t
         ├── UpdateRefused              the endpoint is read-only                    → 403
         ├── ServiceRefused             SERVICE federation is off                    → 403
         ├── UnknownEntity              .iri                                         → 404
+        │   └── UnknownResource        an API path that names nothing; says what is → 404
         └── NotAcceptable              .offered                                     → 406
 """
 
@@ -159,6 +160,16 @@ class UnknownEntity(RequestError):
     def __init__(self, iri: str) -> None:
         super().__init__(f"No entity <{iri}> is in the graph.")
         self.iri = iri
+
+
+class UnknownResource(UnknownEntity):
+    """A path of the API that names no collection, or a page past the last: 404, with what
+    there is."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(path)
+        self.message = message
+        self.args = (message,)
 
 
 class NotAcceptable(RequestError):

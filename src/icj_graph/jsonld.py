@@ -3,6 +3,17 @@
 The context is generated from the ontology at build time: every ``icj:`` property becomes a
 short key (object properties as IRIs, dated ones typed), plus the reused vocabularies' terms and
 reverse keys (``charges``, ``judgments``, ...) that let a case embed what points to it.
+
+One key per property, one JSON shape per key, whatever the item:
+
+- a property that can hold several values is always an array (``"@container": "@set"``):
+  ``type``, ``source``, ``accused``, ``nationality``, ``caseNumber``, the reverse keys, ...;
+- a single-valued one is a scalar: those the shapes allow once (``sh:maxCount 1``: dates,
+  ``tribunal``, ``outcome``, ``countNumber``, ...; listed in SINGLE_VALUED, a test keeps the list
+  equal to the shapes) or declares ``owl:FunctionalProperty``, and the English names the shapes
+  allow once per language (``label``, ``prefLabel``);
+- ``altLabel`` is a language map of arrays, every language under the one key:
+  ``{"en": ["Ratko Mladic"], "sr-cyrl": ["Ратко Младић"]}`` (tags in lower case).
 """
 
 from __future__ import annotations
@@ -20,20 +31,42 @@ from icj_graph.vocab import NS, PREFIXES, RDF_TYPE
 CONTEXT_FILE = "context.jsonld"
 OWL = "http://www.w3.org/2002/07/owl#"
 RDFS_RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
+SET = {"@container": "@set"}
+#: Terms with one value per item: a scalar. Every other term is an array. These are the
+#: properties every shape that constrains them allows once (``sh:maxCount 1``), and the English
+#: names allowed once per language (``sh:uniqueLang``); tests/web/test_api_shapes.py checks it.
+SINGLE_VALUED = frozenset(
+    {
+        *("label", "prefLabel", "notation", "birthDate", "deathDate", "subOrganizationOf"),
+        *("case", "tribunal", "situation", "instrument", "state", "outcome", "judgment"),
+        *("decidedIn", "imposedIn", "partOf", "organization", "role", "subject"),
+        *("regionalGroup", "sentenceKind", "triggerType", "countNumber", "number"),
+        *("situationNumber", "iso3166Alpha2", "iso3166Alpha3", "amount", "currency"),
+        *("termYears", "granted", "date", "startDate", "endDate", "adoptionDate"),
+        *("closingDate", "decisionDate", "effectiveDate", "entryIntoForceDate"),
+        *("foundingDate", "indictmentDate", "investigationOpeningDate", "revocationDate"),
+        "terminationDate",
+    }
+)
 #: Terms of reused vocabularies, with how their values read.
-REUSED: dict[str, dict[str, str]] = {
+REUSED: dict[str, dict[str, Any]] = {
     "label": {"@id": "rdfs:label", "@language": "en"},
+    "comment": {"@id": "rdfs:comment", "@language": "en"},
     "prefLabel": {"@id": "skos:prefLabel", "@language": "en"},
-    "altLabel": {"@id": "skos:altLabel", "@language": "en", "@container": "@set"},
+    "altLabel": {"@id": "skos:altLabel", "@container": ["@language", "@set"]},
     "definition": {"@id": "skos:definition", "@language": "en"},
     "notation": {"@id": "skos:notation"},
     "broader": {"@id": "skos:broader", "@type": "@id"},
     "inScheme": {"@id": "skos:inScheme", "@type": "@id"},
     "topConceptOf": {"@id": "skos:topConceptOf", "@type": "@id"},
+    "exactMatch": {"@id": "skos:exactMatch", "@type": "@id"},
     "title": {"@id": "dcterms:title", "@language": "en"},
+    "description": {"@id": "dcterms:description", "@language": "en"},
     "identifier": {"@id": "dcterms:identifier"},
-    "source": {"@id": "dcterms:source", "@type": "@id", "@container": "@set"},
+    "creator": {"@id": "dcterms:creator", "@type": "@id"},
+    "source": {"@id": "dcterms:source", "@type": "@id"},
     "sameAs": {"@id": "owl:sameAs", "@type": "@id"},
+    "subOrganizationOf": {"@id": "org:subOrganizationOf", "@type": "@id"},
     "birthDate": {"@id": "schema:birthDate", "@type": "xsd:date"},
     "deathDate": {"@id": "schema:deathDate", "@type": "xsd:date"},
     "nationality": {"@id": "schema:nationality", "@type": "@id"},
@@ -50,37 +83,59 @@ REVERSE: dict[str, str] = {
 
 def make_context(ontology: Iterable[Triple]) -> dict[str, Any]:
     """Build the context from the ontology's property declarations."""
-    kinds: dict[str, str] = {}
+    types: dict[str, set[str]] = {}
     ranges: dict[str, str] = {}
     for t in ontology:
         s = t.subject.value if isinstance(t.subject, NamedNode) else ""
-        if not s.startswith(NS):
+        if not s.startswith(NS) or not isinstance(t.object, NamedNode):
             continue
         if t.predicate.value == RDF_TYPE:
-            kinds[s] = t.object.value  # type: ignore[union-attr]
+            types.setdefault(s, set()).add(t.object.value)
         elif t.predicate.value == RDFS_RANGE:
-            ranges[s] = t.object.value  # type: ignore[union-attr]
+            ranges[s] = t.object.value
+    prefixes = ("rdfs", "skos", "dcterms", "owl", "org", "schema", "xsd", "prov", "foaf", "eli")
     terms: dict[str, Any] = {
         "@version": 1.1,
         "@vocab": NS,
         "id": "@id",
-        "type": "@type",
-        **{p: PREFIXES[p] for p in ("rdfs", "skos", "dcterms", "owl", "schema", "xsd", "prov")},
-        **REUSED,
+        "type": {"@id": "@type", **SET},
+        **{p: PREFIXES[p] for p in prefixes},
+        **{name: _sized(name, term) for name, term in REUSED.items()},
     }
-    for iri, kind in sorted(kinds.items()):
+    for iri, kinds in sorted(types.items()):
         name = iri.removeprefix(NS)
-        if kind == OWL + "ObjectProperty":
-            terms[name] = {"@id": f"{NS}{name}", "@type": "@id"}
-        elif kind == OWL + "DatatypeProperty":
-            datatype = ranges.get(iri, "")
-            if datatype.endswith("#langString"):
-                terms[name] = {"@id": f"{NS}{name}", "@language": "en"}
-            elif datatype.startswith(PREFIXES["xsd"]) and not datatype.endswith("#string"):
-                terms[name] = {"@id": f"{NS}{name}", "@type": datatype}
+        term = _term(iri, kinds, ranges.get(iri, ""))
+        if term is not None:
+            terms[name] = _sized(name, term, functional=OWL + "FunctionalProperty" in kinds)
     for key in REVERSE:
-        terms[key] = {"@reverse": f"{NS}case", "@type": "@id"}
+        terms[key] = {"@reverse": f"{NS}case", "@type": "@id", **SET}
     return {"@context": terms}
+
+
+def _term(iri: str, kinds: set[str], datatype: str) -> dict[str, Any] | None:
+    """How a property's values read: IRIs, English text, typed literals or plain strings."""
+    if OWL + "ObjectProperty" in kinds:
+        return {"@id": iri, "@type": "@id"}
+    if OWL + "DatatypeProperty" not in kinds:
+        return None
+    if datatype.endswith("#langString"):
+        return {"@id": iri, "@language": "en"}
+    if datatype.startswith(PREFIXES["xsd"]) and not datatype.endswith("#string"):
+        return {"@id": iri, "@type": datatype}
+    return {"@id": iri}
+
+
+def _sized(name: str, term: dict[str, Any], *, functional: bool = False) -> dict[str, Any]:
+    """The term as a scalar if single-valued, else as an array (``@set``).
+
+    >>> _sized("tribunal", {"@id": "icj:tribunal"})
+    {'@id': 'icj:tribunal'}
+    >>> _sized("accused", {"@id": "icj:accused"})
+    {'@id': 'icj:accused', '@container': '@set'}
+    """
+    if functional or name in SINGLE_VALUED or "@container" in term:
+        return term
+    return {**term, **SET}
 
 
 def write_context(build: Path, ontology: Iterable[Triple]) -> None:
@@ -109,11 +164,7 @@ def embed(iri: str, nodes: list[dict[str, Any]]) -> dict[str, Any]:
     by_id = {node["id"]: node for node in nodes}
     item = dict(by_id[iri])
     for key, kind in REVERSE.items():
-        children = [n for n in nodes if n.get("case") == iri and kind in _as_list(n.get("type"))]
+        children = [n for n in nodes if n.get("case") == iri and kind in n.get("type", [])]
         if children:
             item[key] = sorted(children, key=lambda n: str(n["id"]))
     return item
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]

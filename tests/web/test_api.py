@@ -67,7 +67,7 @@ def test_bad_filters_are_explained(client: httpx.Client) -> None:
 
 def test_case_embeds_its_charges_judgments_and_sentences(client: httpx.Client) -> None:
     item = client.get("/api/cases/it-09-92").json()
-    assert item["caseNumber"] == "IT-09-92"
+    assert item["caseNumber"] == ["IT-09-92"]
     assert item["tribunal"] == CANONICAL + "id/tribunal/icty"
     counts = {c["countNumber"]: c for c in item["charges"]}
     assert counts["1"]["outcome"] == CANONICAL + "id/outcome/acquitted"
@@ -105,9 +105,76 @@ def test_context_is_published(client: httpx.Client) -> None:
     assert context["@vocab"] == CANONICAL + "ontology#"  # caseNumber and other strings
     assert context["tribunal"] == {"@id": CANONICAL + "ontology#tribunal", "@type": "@id"}
     assert context["date"]["@type"] == "http://www.w3.org/2001/XMLSchema#date"
-    assert context["charges"] == {"@reverse": CANONICAL + "ontology#case", "@type": "@id"}
+    assert context["charges"] == {
+        "@reverse": CANONICAL + "ontology#case",
+        "@type": "@id",
+        "@container": "@set",
+    }
 
 
 def test_openapi_lists_the_api(client: httpx.Client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/api/{collection}" in paths and "/api/{collection}/{slug}" in paths
+
+
+def test_unknown_filter_values_are_400_listing_the_valid_ones(client: httpx.Client) -> None:
+    for params in ({"tribunal": "nope"}, {"tribunal": "ICTY"}):
+        response = client.get("/api/persons", params=params)
+        assert response.status_code == 400
+        assert "one of eccc, icc, ictr, icty, imt, imtfe, irmct." in response.text
+    response = client.get("/api/charges", params={"outcome": "banana"})
+    assert response.status_code == 400 and "acquitted, convicted," in response.text
+    closed = {"crime": "persons", "trigger": "situations", "broader": "crimes"}
+    for key, collection in {**closed, "instrument": "provisions"}.items():
+        response = client.get(f"/api/{collection}", params={key: "nope"})
+        assert response.status_code == 400 and "give a slug, one of " in response.text
+    for key, collection in {"person": "cases", "case": "charges", "nationality": "persons"}.items():
+        response = client.get(f"/api/{collection}", params={key: "nope"})
+        assert response.status_code == 400, key
+        assert f"names no {key if key != 'nationality' else 'state'} in the graph" in response.text
+    assert client.get("/api/cases", params={"person": "ratko-mladic"}).json()["totalItems"] == 1
+
+
+def test_unknown_collections_are_404_listing_the_collections(client: httpx.Client) -> None:
+    collections = list(client.get("/api/").json())
+    for path in ("/api/judgments", "/api/judgments/it-09-92-trial"):
+        response = client.get(path, headers={"Accept": "application/json"})
+        assert response.status_code == 404
+        message = response.json()["error"]["message"]
+        assert "No collection 'judgments'" in message and ", ".join(collections) in message
+
+
+def test_pages_past_the_last_are_404(client: httpx.Client) -> None:
+    total = client.get("/api/tribunals").json()["totalItems"]
+    response = client.get("/api/tribunals", params={"page": 9999})
+    assert response.status_code == 404
+    assert f"past the last page of this list, 1 ({total} items" in response.text
+    last_page = -(-int(client.get("/api/states").headers["x-total-count"]) // 50)
+    last = client.get("/api/states", params={"per_page": 50, "page": last_page})
+    assert last.status_code == 200 and 'rel="prev"' in last.headers["link"]
+    past = client.get("/api/states", params={"per_page": 50, "page": last_page + 1})
+    assert past.status_code == 404
+    empty = client.get("/api/persons", params={"q": "zzqqxx"})
+    assert empty.status_code == 200 and empty.json()["items"] == []
+    assert 'rel="prev"' not in empty.headers["link"]
+
+
+def test_search_text_without_letters_or_digits_is_400(client: httpx.Client) -> None:
+    for q in ('"', ")", " - ", ""):
+        response = client.get("/api/persons", params={"q": q})
+        assert response.status_code == 400, q
+        assert "has no letters or digits" in response.text
+    assert client.get("/api/suggest", params={"q": ")"}).json() == []
+
+
+def test_openapi_documents_collections_and_filters(client: httpx.Client) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/" in paths
+    operation = paths["/api/{collection}"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert parameters["collection"]["schema"]["enum"] == list(client.get("/api/").json())
+    for name in ("tribunal", "crime", "outcome", "q", "page", "per_page"):
+        assert parameters[name].get("description"), name
+    assert "400, listing the valid ones" in parameters["tribunal"]["description"]
+    assert "at most 100" in parameters["per_page"]["description"]
+    assert "altLabel" in paths["/api/{collection}/{slug}"]["get"]["description"]

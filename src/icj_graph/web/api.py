@@ -1,23 +1,34 @@
 """``/api/...``: JSON-LD collections with filters, search, sorting and pagination, and items
 compacted against ``/context.jsonld`` (a case embeds its prosecutions, charges, warrants,
-judgments and sentences)."""
+judgments and sentences).
+
+Every key has one JSON shape whatever the item: a property that can hold several values is
+always an array (``type``, ``source``, ``accused``, ...), a single-valued one a scalar (``label``,
+dates, ``tribunal``, ...), and ``altLabel`` is a language map of arrays (see ``jsonld.py``).
+A request the API cannot answer says why: an unknown collection or a page past the last is a
+404 naming what there is; an unknown filter, a filter value that names nothing in the graph
+(closed sets such as tribunals, crimes and outcomes are listed) or a search text without letters
+or digits is a 400.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from icj_graph.errors import BadRequest, UnknownEntity
+from icj_graph.errors import BadRequest, UnknownEntity, UnknownResource
+from icj_graph.formats import RESULTS_JSON
 from icj_graph.infer import INFERRED_GRAPH
 from icj_graph.iris import ID_BASE, SLUG, mint_iri, to_served
 from icj_graph.jsonld import compact_nodes, embed
-from icj_graph.search import FOLD_FUNCTION, Fold, match_pattern, needle, search_query
+from icj_graph.search import FOLD_FUNCTION, match_pattern, needle, search_query
+from icj_graph.settings import Settings
 from icj_graph.vocab import NS
+from icj_graph.web.api_collections import COLLECTIONS, FILTERS, Collection, Filter, Filters
 from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
 from icj_graph.web.linked_data import served_base
@@ -32,80 +43,8 @@ class JSONLDResponse(JSONResponse):
 
 
 JSONLD = "application/ld+json"
-RESULTS_JSON = "application/sparql-results+json"
 
 
-@dataclass(frozen=True)
-class Collection:
-    """A collection: its class, its IRI type, and the patterns its filters add."""
-
-    cls: str
-    kind: str
-    filters: dict[str, str] = field(default_factory=dict)
-
-
-# Each filter pattern binds the entity as ?e; {v} is the IRI of the filter's value.
-_PERSON_LINK = "?x icj:accused ?e . VALUES ?xk { icj:Charge icj:Prosecution } ?x a ?xk . "
-COLLECTIONS: dict[str, Collection] = {
-    "tribunals": Collection("Tribunal", "tribunal"),
-    "situations": Collection(
-        "Situation",
-        "situation",
-        {"state": "?e icj:territory {v} .", "trigger": "?e icj:triggerType {v} ."},
-    ),
-    "cases": Collection(
-        "Case",
-        "case",
-        {
-            "tribunal": "?e icj:tribunal {v} .",
-            "situation": "?e icj:situation {v} .",
-            "crime": "?x icj:case ?e ; icj:crime/skos:broader* {v} .",
-            "person": "?e icj:accused {v} .",
-        },
-    ),
-    "persons": Collection(
-        "Person",
-        "person",
-        {
-            "tribunal": _PERSON_LINK + "?x icj:case/icj:tribunal {v} .",
-            "crime": _PERSON_LINK + "?x icj:crime/skos:broader* {v} .",
-            "outcome": _PERSON_LINK + "?x icj:outcome {v} .",
-            "nationality": "?e schema:nationality {v} .",
-        },
-    ),
-    "charges": Collection(
-        "Charge",
-        "charge",
-        {
-            "tribunal": "?e icj:case/icj:tribunal {v} .",
-            "case": "?e icj:case {v} .",
-            "crime": "?e icj:crime/skos:broader* {v} .",
-            "outcome": "?e icj:outcome {v} .",
-            "person": "?e icj:accused {v} .",
-        },
-    ),
-    "crimes": Collection("Crime", "crime", {"broader": "?e skos:broader+ {v} ."}),
-    "provisions": Collection(
-        "Provision",
-        "provision",
-        {"instrument": "?e icj:instrument {v} .", "crime": "?e icj:defines/skos:broader* {v} ."},
-    ),
-    "states": Collection("State", "state"),
-}
-#: The IRI type of each filter's value.
-FILTER_KINDS = {
-    "tribunal": "tribunal",
-    "situation": "situation",
-    "crime": "crime",
-    "person": "person",
-    "outcome": "outcome",
-    "nationality": "state",
-    "state": "state",
-    "trigger": "trigger-type",
-    "case": "case",
-    "broader": "crime",
-    "instrument": "legal-instrument",
-}
 PREFIXES = f"""PREFIX icj: <{NS}>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -113,6 +52,17 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX schema: <https://schema.org/>
 PREFIX icjf: <{FOLD_FUNCTION.rsplit("#", 1)[0]}#>
 """
+#: The largest page unless the server sets ICJ_GRAPH_MAX_API_PAGE.
+MAX_PAGE = int(Settings.model_fields["max_api_page"].default)
+
+
+CollectionName = Annotated[
+    str,
+    Path(
+        description="The collection.",
+        json_schema_extra={"enum": list(COLLECTIONS)},  # ours to check: an unknown one is a 404
+    ),
+]
 
 
 class Summary(BaseModel):
@@ -120,7 +70,7 @@ class Summary(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True)
     id: str
-    type: str
+    type: list[str]
     label: str | None = None
 
 
@@ -130,7 +80,7 @@ class Page(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     context: str = Field(alias="@context")
     id: str
-    type: str = "Collection"
+    type: list[str] = ["Collection"]
     totalItems: int  # noqa: N815 - the JSON-LD/ActivityStreams name
     page: int
     perPage: int  # noqa: N815
@@ -153,8 +103,9 @@ async def suggest(
     q: Annotated[str, Query(min_length=1, description="Part of a name, alias or case number.")],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[Suggestion]:
-    """Entities whose names, aliases or case numbers contain `q` (accents and case ignored)."""
-    if not needle(q):
+    """Entities whose names, aliases or case numbers contain `q` (accents and case ignored);
+    none for a text without letters or digits."""
+    if not _searchable(q):
         return []
     answer = await engine.fetch(search_query(q, limit=limit, fold=engine.fold), RESULTS_JSON)
     rows = json.loads(answer)["results"]["bindings"]
@@ -170,6 +121,12 @@ async def suggest(
     ]
 
 
+@router.get("/", summary="The collections")
+async def index(request: Request) -> dict[str, str]:
+    """Each collection of the API and its URL: ``{"tribunals": ".../api/tribunals", ...}``."""
+    return {name: f"{served_base(request)}api/{name}" for name in COLLECTIONS}
+
+
 @router.get(
     "/{collection}",
     response_model=Page,
@@ -178,29 +135,52 @@ async def suggest(
     responses={304: {"description": "Not Modified."}},
 )
 async def list_collection(
-    collection: str,
+    collection: CollectionName,
     request: Request,
     engine: EngineDep,
     settings: SettingsDep,
     build: BuildDep,
+    filters: Annotated[Filters, Query()],
     q: Annotated[
         str | None,
-        Query(description="Search names, aliases, case numbers (accents and case ignored)."),
+        Query(
+            description="Search names, aliases, case numbers (accents and case ignored); "
+            "a text without letters or digits gets 400."
+        ),
     ] = None,
     sort: Annotated[str, Query(pattern="^-?label$", description="label or -label.")] = "label",
-    page: Annotated[int, Query(ge=1)] = 1,
-    per_page: Annotated[int, Query(ge=1)] = 20,
+    page: Annotated[
+        int, Query(ge=1, description="The page, from 1; a page past the last gets 404.")
+    ] = 1,
+    per_page: Annotated[
+        int,
+        Query(
+            ge=1,
+            description=f"Items per page, at most {MAX_PAGE} (or the server's "
+            "ICJ_GRAPH_MAX_API_PAGE): a larger number is capped, and perPage says so.",
+        ),
+    ] = 20,
 ) -> Response:
     """List a collection: tribunals, situations, cases, persons, charges, crimes, provisions,
-    states. Filter by slug: ``/api/persons?tribunal=icty&crime=genocide&outcome=convicted``."""
+    states. Filter by slug: ``/api/persons?tribunal=icty&crime=genocide&outcome=convicted``.
+    The filters of one request describe one charge or prosecution ("convicted of genocide at
+    the ICTY"). Each item has ``id``, ``type`` (an array) and ``label`` (English); the ``Link``
+    header gives first, prev, next and last pages, ``X-Total-Count`` the total."""
     spec = _collection(collection)
     per_page = min(per_page, settings.max_api_page)
-    where = _where(spec, request, q, engine.fold)
+    where = await _where(spec, request, filters, q, engine)
     cached = not_modified(request, build, f"api-{request.url.query}-{collection}")
     if cached:
         return cached
     total_rows = await _select(engine, f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
     total = int(total_rows[0]["n"]["value"])
+    last = max(1, -(-total // per_page))
+    if page > last:
+        raise UnknownResource(
+            request.url.path,
+            f"Page {page} is past the last page of this list, {last} "
+            f"({total} items, {per_page} a page).",
+        )
     order = "DESC(?label)" if sort.startswith("-") else "?label"
     rows = await _select(
         engine,
@@ -208,22 +188,21 @@ async def list_collection(
         f'OPTIONAL {{ ?e rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en")) }} }} '
         f"GROUP BY ?e ORDER BY {order} ?e LIMIT {per_page} OFFSET {(page - 1) * per_page}",
     )
-    base = served_base(request)
     body = {
-        "@context": f"{base}context.jsonld",
+        "@context": f"{served_base(request)}context.jsonld",
         "id": str(request.url),
-        "type": "Collection",
+        "type": ["Collection"],
         "totalItems": total,
         "page": page,
         "perPage": per_page,
         "items": [
-            {"id": r["e"]["value"], "type": spec.cls, "label": r.get("label", {}).get("value")}
+            {"id": r["e"]["value"], "type": [spec.cls], "label": r.get("label", {}).get("value")}
             for r in rows
         ],
     }
     headers = {
         **cache_headers(build, f"api-{request.url.query}-{collection}"),
-        "Link": _links(request, page, per_page, total),
+        "Link": _links(request, page, per_page, last),
         "X-Total-Count": str(total),
     }
     return JSONResponse(body, media_type=JSONLD, headers=headers)
@@ -239,10 +218,20 @@ async def list_collection(
     },
 )
 async def get_item(
-    collection: str, slug: str, request: Request, engine: EngineDep, build: BuildDep
+    collection: CollectionName,
+    slug: Annotated[str, Path(description="The item's slug, as in its id: ratko-mladic.")],
+    request: Request,
+    engine: EngineDep,
+    build: BuildDep,
 ) -> Response:
     """One entity, compact JSON-LD; a case embeds its prosecutions, charges, warrants,
-    judgments and sentences, each with its ``id``."""
+    judgments and sentences, each with its ``id``.
+
+    One key per property, one shape per key: a property that can hold several values is always
+    an array (``type``, ``source``, ``accused``, ``nationality``, ``caseNumber``, ...), a
+    single-valued one a scalar (``label``, dates, ``tribunal``, ``outcome``, ...; the context
+    ``/context.jsonld`` marks the arrays ``"@container": "@set"``), and ``altLabel`` maps
+    each language to its names: ``{"en": ["Ratko Mladic"], "sr-cyrl": ["Ратко Младић"]}``."""
     spec = _collection(collection)
     iri = mint_iri(spec.kind, slug)
     cached = not_modified(request, build, f"api-item-{collection}-{slug}")
@@ -265,28 +254,81 @@ async def get_item(
 
 def _collection(name: str) -> Collection:
     if name not in COLLECTIONS:
-        raise UnknownEntity(f"/api/{name}")
+        raise UnknownResource(
+            f"/api/{name}",
+            f"No collection {name!r} in the API; the collections are "
+            f"{', '.join(COLLECTIONS)} (listed at /api/).",
+        )
     return COLLECTIONS[name]
 
 
-def _where(spec: Collection, request: Request, q: str | None, fold: Fold) -> str:
+def _searchable(q: str) -> bool:
+    """Whether a search text has a letter or digit to look for.
+
+    >>> _searchable("Mladić"), _searchable('")'), _searchable(" - ")
+    (True, False, False)
+    """
+    return any(c.isalnum() for c in needle(q))
+
+
+async def _where(
+    spec: Collection, request: Request, filters: Filters, q: str | None, engine: EngineDep
+) -> str:
+    """The WHERE patterns of a collection request; raise BadRequest on what it cannot mean."""
     patterns = [f"?e a icj:{spec.cls} ."]
-    for key, value in request.query_params.items():
-        if key in ("q", "sort", "page", "per_page"):
-            continue
-        if key not in spec.filters:
+    for key in request.query_params:
+        if key not in (*spec.filters, "q", "sort", "page", "per_page"):
             offered = ", ".join(sorted(spec.filters)) or "none"
             raise BadRequest(
                 f"Unknown filter {key!r} here; filters: {offered}, q, sort, page, per_page."
             )
-        if not SLUG.match(value):
-            raise BadRequest(f"Filter {key}={value!r}: give a slug, e.g. {key}=icty.")
-        target = f"<{ID_BASE}{FILTER_KINDS[key]}/{value}>"
+    for key, value in filters.model_dump(exclude_none=True).items():
+        target = await _filter_value(key, value, engine)
         # Filters of one request share ?x: "convicted of genocide at the ICTY" is one charge.
         patterns.append(spec.filters[key].replace("{v}", target))
-    if q and needle(q):
-        patterns.append(match_pattern("?e", q, fold=fold))
+    if q is not None:
+        if not _searchable(q):
+            raise BadRequest(
+                f"Search text q={q!r} has no letters or digits: "
+                "give part of a name, alias or case number."
+            )
+        patterns.append(match_pattern("?e", q, fold=engine.fold))
     return " ".join(patterns)
+
+
+async def _filter_value(key: str, value: str, engine: EngineDep) -> str:
+    """The IRI a filter's value names; raise BadRequest if it names nothing in the graph."""
+    spec = FILTERS[key]
+    kind = spec.kind.replace("-", " ")
+    iri = f"{ID_BASE}{spec.kind}/{value}"
+    if spec.closed:
+        slugs = await _slugs(engine, spec)
+        if value not in slugs:
+            raise BadRequest(
+                f"Filter {key}={value!r} names no {kind}: give a slug, one of {', '.join(slugs)}."
+            )
+    elif not SLUG.match(value) or not await _exists(engine, iri, spec.cls):
+        listed = next(name for name, c in COLLECTIONS.items() if c.kind == spec.kind)
+        raise BadRequest(
+            f"Filter {key}={value!r} names no {kind} in the graph: give a slug, as in the ids "
+            f"of /api/{listed} (search it with ?q=)."
+        )
+    return f"<{iri}>"
+
+
+async def _slugs(engine: EngineDep, spec: Filter) -> list[str]:
+    """The slugs of every entity a filter can name, sorted."""
+    rows = await _select(engine, f"SELECT DISTINCT ?e WHERE {{ ?e a icj:{spec.cls} }}")
+    prefix = f"{ID_BASE}{spec.kind}/"
+    iris = (r["e"]["value"] for r in rows)
+    return sorted(iri.removeprefix(prefix) for iri in iris if iri.startswith(prefix))
+
+
+async def _exists(engine: EngineDep, iri: str, cls: str) -> bool:
+    answer = json.loads(
+        await engine.fetch(f"{PREFIXES}ASK {{ <{iri}> a icj:{cls} }}", RESULTS_JSON)
+    )
+    return bool(answer["boolean"])
 
 
 async def _select(engine: EngineDep, query: str) -> list[dict[str, Any]]:
@@ -295,8 +337,7 @@ async def _select(engine: EngineDep, query: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _links(request: Request, page: int, per_page: int, total: int) -> str:
-    last = max(1, -(-total // per_page))
+def _links(request: Request, page: int, per_page: int, last: int) -> str:
     pages = {"first": 1, "last": last}
     if page > 1:
         pages["prev"] = page - 1
@@ -306,9 +347,3 @@ def _links(request: Request, page: int, per_page: int, total: int) -> str:
         f'<{request.url.include_query_params(page=n, per_page=per_page)}>; rel="{rel}"'
         for rel, n in pages.items()
     )
-
-
-@router.get("/", include_in_schema=False)
-async def index(request: Request) -> dict[str, str]:
-    """The collections."""
-    return {name: f"{served_base(request)}api/{name}" for name in COLLECTIONS}

@@ -78,6 +78,7 @@ async def ontology(
 @router.get(
     "/ontology/{version}",
     status_code=303,
+    response_class=RedirectResponse,
     summary="A version IRI of the ontology: 303 to the ontology, if it is the current version",
     responses={303: {"description": "See Other: the ontology."}},
 )
@@ -93,6 +94,7 @@ async def ontology_version(version: str, request: Request, engine: EngineDep) ->
 @router.get(
     "/dataset",
     status_code=303,
+    response_class=RedirectResponse,
     summary="The dataset's IRI: 303 to its VoID description",
     responses={303: {"description": "See Other: the VoID description."}},
 )

@@ -56,6 +56,7 @@ def served_base(request: Request) -> str:
 @router.get(
     "/id/{kind}/{slug}",
     status_code=303,
+    response_class=RedirectResponse,
     summary="An entity IRI: 303 to its document",
     responses={303: {"description": "See Other: the document in the negotiated format."}},
 )
