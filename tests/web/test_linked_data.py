@@ -229,3 +229,16 @@ def test_static_assets_are_cacheable_and_compressed(client: httpx.Client) -> Non
     assert gzip.decompress(wire) == plain.content
     assert len(wire) < len(plain.content) / 2
     assert "max-age" in gzipped.headers["cache-control"]
+
+
+def test_documents_link_to_their_other_formats(client: httpx.Client) -> None:
+    turtle = client.get("/doc/person/ratko-mladic.ttl")
+    links = turtle.headers["link"]
+    for extension, media_type in (("html", "text/html"), ("jsonld", "application/ld+json")):
+        assert (
+            f'/doc/person/ratko-mladic.{extension}>; rel="alternate"; type="{media_type}"' in links
+        )
+    assert ".ttl>" not in links  # not itself
+    page = client.get("/doc/person/ratko-mladic.html").text
+    assert '<link rel="alternate" type="text/turtle" href="' in page
+    assert '/doc/person/ratko-mladic.ttl">' in page

@@ -90,11 +90,20 @@ async def document(
     if cached:
         return cached
     await _require(engine, iri)
-    headers = {**cache_headers(build, variant), "Vary": "Accept"}
+    document_url = f"{served_base(request)}doc/{kind}/{slug}"
+    alternates = {
+        f.media_type: f"{document_url}.{ext}" for ext, f in EXTENSIONS.items() if f is not fmt
+    }
+    headers = {
+        **cache_headers(build, variant),
+        "Vary": "Accept",
+        "Link": ", ".join(f'<{url}>; rel="alternate"; type="{t}"' for t, url in alternates.items()),
+    }
     if not dot:
-        headers["Content-Location"] = f"{served_base(request)}doc/{kind}/{slug}.{variant}"
+        headers["Content-Location"] = f"{document_url}.{variant}"
     if fmt is HTML:
         context = await _page_context(engine, iri, served_base(request))
+        context["alternates"] = alternates
         return templates.TemplateResponse(request, "entity.html", context, headers=headers)
     body = await engine.fetch(describe_query(iri), fmt.media_type)
     return Response(body, media_type=fmt.content_type, headers=headers)
