@@ -20,18 +20,21 @@ PREFIX rdfs:    <http://www.w3.org/2000/01/rdf-schema#>
     sd:supportedLanguage sd:SPARQL11Query ;
     sd:feature sd:UnionDefaultGraph , sd:BasicFederatedQuery ;
     sd:resultFormat {formats} ;
-    sd:defaultDataset [
-        a sd:Dataset , void:Dataset ;
-        dcterms:title "icj-graph: the knowledge graph of international criminal justice"@en ;
-        dcterms:hasVersion "{version}" ;
-        dcterms:modified "{built_at}" ;
-        void:triples {triples} ;
-        void:sparqlEndpoint <{endpoint}> ;
-        sd:defaultGraph [ a sd:Graph ; void:triples {triples} ] ;
-        rdfs:seeAlso <{void}> ;
-    ] ;
-.
+    sd:defaultDataset <{dataset}> .
+<{dataset}>
+    a sd:Dataset , void:Dataset ;
+    dcterms:title "icj-graph: the knowledge graph of international criminal justice"@en ;
+    dcterms:hasVersion "{version}" ;
+    dcterms:modified "{built_at}" ;
+    void:triples {triples} ;
+    void:sparqlEndpoint <{endpoint}> ;
+    sd:defaultGraph [ a sd:Graph ; void:triples {triples} ] ;
+{named_graphs}    rdfs:seeAlso <{void}> .
 """
+_NAMED_GRAPH = (
+    "    sd:namedGraph [ a sd:NamedGraph ; sd:name <{name}> ;"
+    " sd:graph [ a sd:Graph ; void:triples {triples} ] ] ;\n"
+)
 SD_PREFIXES = {
     "sd": "http://www.w3.org/ns/sparql-service-description#",
     "void": "http://rdfs.org/ns/void#",
@@ -56,6 +59,10 @@ def service_description(endpoint: str, info: BuildInfo, *, federation: bool) -> 
         endpoint=endpoint,
         void=endpoint.rsplit("/sparql", 1)[0] + "/.well-known/void",
         formats=" , ".join(_FORMAT_IRIS[f.media_type] for f in RESULTS + GRAPHS),
+        dataset=DATASET_IRI,
+        named_graphs="".join(
+            _NAMED_GRAPH.format(name=name, triples=count) for name, count in info.graphs.items()
+        ),
         version=info.version,
         built_at=info.built_at,
         triples=info.triples,

@@ -265,6 +265,11 @@ def test_no_query_returns_the_service_description(client: httpx.Client) -> None:
     assert (endpoint, sd.endpoint, endpoint) in graph
     assert (endpoint, sd.feature, sd.UnionDefaultGraph) in graph
     assert (endpoint, sd.feature, sd.BasicFederatedQuery) not in graph
+    dataset = rdflib.URIRef("https://w3id.org/icj-graph/dataset")
+    assert (endpoint, sd.defaultDataset, dataset) in graph
+    names = {str(graph.value(g, sd.name)) for g in graph.objects(dataset, sd.namedGraph)}
+    assert "https://w3id.org/icj-graph/graph/data/icc" in names
+    assert "https://w3id.org/icj-graph/graph/inferred" in names
 
 
 def test_cors_is_open_for_reads(client: httpx.Client) -> None:
