@@ -155,11 +155,14 @@ class ServiceRefused(RequestError):
 
 
 class UnknownEntity(RequestError):
-    """No entity with that IRI is in the graph."""
+    """No entity with that IRI is in the graph; `suggestions`: IRIs of entities whose names
+    match its slug."""
 
-    def __init__(self, iri: str) -> None:
-        super().__init__(f"No entity <{iri}> is in the graph.")
+    def __init__(self, iri: str, suggestions: Sequence[str] = ()) -> None:
+        also = f" Did you mean {', '.join(f'<{s}>' for s in suggestions)}?" if suggestions else ""
+        super().__init__(f"No entity <{iri}> is in the graph.{also}")
         self.iri = iri
+        self.suggestions = list(suggestions)
 
 
 class UnknownResource(UnknownEntity):

@@ -114,6 +114,16 @@ def test_unknown_entity_gets_404_with_a_helpful_page(client: httpx.Client) -> No
     assert client.get("/id/person/Not_A_Slug").status_code == 400
 
 
+def test_a_near_miss_iri_suggests_the_entities_it_may_mean(client: httpx.Client) -> None:
+    response = client.get("/id/person/thomas-lubanga", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["suggestions"][0] == f"{client.base_url}/id/person/thomas-lubanga-dyilo"
+    assert "Did you mean <" in error["message"]
+    page = client.get("/id/person/thomas-lubanga", headers={"Accept": "text/html"}).text
+    assert f'href="{client.base_url}/id/person/thomas-lubanga-dyilo"' in page
+
+
 def test_unsatisfiable_accept_gets_406(client: httpx.Client) -> None:
     response = client.get("/id/person/ratko-mladic", headers={"Accept": "image/png"})
     assert response.status_code == 406

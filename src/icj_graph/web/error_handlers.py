@@ -158,6 +158,8 @@ async def _on_icj_error(request: Request, error: Exception) -> Response:
     extra: dict[str, object] = {"type": type(error).__name__}
     if isinstance(error, NotAcceptable):
         extra["offered"] = error.offered
+    if isinstance(error, UnknownEntity) and error.suggestions:
+        extra["suggestions"] = error.suggestions
     if isinstance(error, QuerySyntaxError) and error.line is not None:
         extra.update(line=error.line, column=error.column)
     return render_error(request, status_of(error), error.message, **extra)  # type: ignore[arg-type]

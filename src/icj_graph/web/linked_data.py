@@ -22,6 +22,7 @@ from icj_graph.engine import QueryEngine
 from icj_graph.errors import UnknownEntity
 from icj_graph.formats import GRAPHS, HTML, RESULTS_JSON, Format, negotiate
 from icj_graph.iris import mint_iri, to_served
+from icj_graph.search import needle, search_query
 from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep
 from icj_graph.web.templating import templates
@@ -63,7 +64,7 @@ def served_base(request: Request) -> str:
 async def entity(kind: str, slug: str, request: Request, engine: EngineDep) -> Response:
     """Answer 303 See Other to the document of the entity, in the format Accept prefers."""
     iri = mint_iri(kind, slug)
-    await _require(engine, iri)
+    await _require(engine, iri, served_base(request))
     fmt = negotiate(OFFERED, request.headers.get("accept"))
     target = f"{served_base(request)}doc/{kind}/{slug}.{extension_of(fmt)}"
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
@@ -89,7 +90,7 @@ async def document(
     cached = not_modified(request, build, variant)
     if cached:
         return cached
-    await _require(engine, iri)
+    await _require(engine, iri, served_base(request))
     document_url = f"{served_base(request)}doc/{kind}/{slug}"
     alternates = {
         f.media_type: f"{document_url}.{ext}" for ext, f in EXTENSIONS.items() if f is not fmt
@@ -133,7 +134,17 @@ async def _page_context(engine: QueryEngine, iri: str, served: str) -> dict[str,
     }
 
 
-async def _require(engine: QueryEngine, iri: str) -> None:
+async def _require(engine: QueryEngine, iri: str, served: str) -> None:
+    """Raise UnknownEntity, with entities whose names match the IRI's slug, if `iri` is not in
+    the graph."""
     answer = await engine.fetch(exists_query(iri), RESULTS_JSON)
-    if b"true" not in answer:
-        raise UnknownEntity(iri)
+    if b"true" in answer:
+        return
+    words = iri.rsplit("/", 1)[1].replace("-", " ")
+    suggestions: list[str] = []
+    if needle(words):
+        found = json.loads(
+            await engine.fetch(search_query(words, limit=5, fold=engine.fold), RESULTS_JSON)
+        )
+        suggestions = [to_served(r["e"]["value"], served) for r in found["results"]["bindings"]]
+    raise UnknownEntity(to_served(iri, served), suggestions)
