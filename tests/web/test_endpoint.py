@@ -319,6 +319,8 @@ def test_a_wrong_method_lists_the_allowed_ones(client: httpx.Client) -> None:
 def test_openapi_documents_the_endpoint(client: httpx.Client) -> None:
     schema = client.get("/openapi.json").json()
     assert {"get", "post"} <= set(schema["paths"]["/sparql"])
+    parameters = {p["name"] for p in schema["paths"]["/sparql"]["get"]["parameters"]}
+    assert parameters == {"query", "default-graph-uri", "named-graph-uri", "format"}
     assert client.get("/docs").status_code == 200
 
 

@@ -43,7 +43,35 @@ _RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-@router.get("/sparql", responses=_RESPONSES, summary="Query (GET), or the service description")
+_GET_PARAMETERS = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": text,
+        "schema": {"type": "array", "items": {"type": "string"}} if many else {"type": "string"},
+        **({"style": "form", "explode": True} if many else {}),
+    }
+    for name, many, text in (
+        ("query", False, "A SPARQL 1.1 query (none: the service description)."),
+        ("default-graph-uri", True, "A graph of the default graph (overrides FROM)."),
+        ("named-graph-uri", True, "A named graph of the dataset (overrides FROM NAMED)."),
+        (
+            "format",
+            False,
+            "A format name or media type, instead of Accept (json, xml, csv, tsv, "
+            "turtle, nt, jsonld, rdfxml).",
+        ),
+    )
+]
+
+
+@router.get(
+    "/sparql",
+    responses=_RESPONSES,
+    summary="Query (GET), or the service description",
+    openapi_extra={"parameters": _GET_PARAMETERS},
+)
 @router.get("/sparql/", include_in_schema=False)
 async def sparql_get(
     request: Request, settings: SettingsDep, engine: EngineDep, build: BuildDep
