@@ -6,6 +6,7 @@ from __future__ import annotations
 from pyoxigraph import RdfFormat, Triple, parse
 
 from icj_graph.formats import GRAPHS, RESULTS
+from icj_graph.search import FOLD_FUNCTION
 from icj_graph.store import BuildInfo
 
 _SERVICE = """
@@ -137,3 +138,20 @@ def void_description(base: str, info: BuildInfo) -> list[Triple]:
     return list(
         parse("PREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + text, format=RdfFormat.TURTLE)
     )
+
+
+_FUNCTIONS = """
+PREFIX sd:   <http://www.w3.org/ns/sparql-service-description#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+<{fold}>
+    a sd:Function ;
+    rdfs:label "fold"@en ;
+    rdfs:comment "Lower-cases a string and strips its diacritics, so that \
+FILTER(CONTAINS(icjf:fold(?name), \\"mladic\\")) finds \\"Mladić\\" \
+(PREFIX icjf: <https://w3id.org/icj-graph/function#>). Offered on the embedded store."@en .
+"""
+
+
+def function_descriptions() -> list[Triple]:
+    """Return the description of the endpoint's extension functions (``icjf:fold``)."""
+    return list(parse(_FUNCTIONS.format(fold=FOLD_FUNCTION), format=RdfFormat.TURTLE))

@@ -252,3 +252,12 @@ def test_documents_link_to_their_other_formats(client: httpx.Client) -> None:
     page = client.get("/doc/person/ratko-mladic.html").text
     assert '<link rel="alternate" type="text/turtle" href="' in page
     assert '/doc/person/ratko-mladic.ttl">' in page
+
+
+def test_the_function_namespace_describes_fold(client: httpx.Client) -> None:
+    response = client.get("/function", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    fold = rdflib.URIRef(CANONICAL + "function#fold")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    assert (fold, rdflib.RDF.type, sd.Function) in graph
+    assert "mladic" in str(graph.value(fold, rdflib.RDFS.comment))

@@ -15,7 +15,7 @@ from icj_graph.errors import UnknownEntity
 from icj_graph.formats import GRAPHS, HTML, RESULTS_JSON, negotiate
 from icj_graph.iris import CANONICAL_BASE
 from icj_graph.load import graph_iri
-from icj_graph.metadata import void_description
+from icj_graph.metadata import function_descriptions, void_description
 from icj_graph.store import CHANGES_FILE, current_build
 from icj_graph.vocab import PREFIXES
 from icj_graph.web.caching import cache_headers, not_modified
@@ -101,6 +101,21 @@ async def ontology_version(version: str, request: Request, engine: EngineDep) ->
 async def dataset(request: Request) -> Response:
     """``https://w3id.org/icj-graph/dataset`` is described by the VoID document."""
     return RedirectResponse(f"{served_base(request)}.well-known/void", status_code=303)
+
+
+@router.get(
+    "/function",
+    summary="The endpoint's extension functions (icjf:fold)",
+    responses=DOCUMENT_RESPONSES,
+)
+async def functions(request: Request) -> Response:
+    """``https://w3id.org/icj-graph/function#fold`` and any other function the endpoint adds
+    to SPARQL; a browser gets the Turtle as text."""
+    fmt = negotiate((*GRAPHS, HTML), request.headers.get("accept"))
+    engine_format = GRAPHS[0] if fmt is HTML else fmt
+    body = serialize(function_descriptions(), format=engine_format.engine, prefixes=PREFIXES)  # type: ignore[arg-type]
+    media_type = "text/plain; charset=utf-8" if fmt is HTML else fmt.content_type
+    return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
 @router.get(
