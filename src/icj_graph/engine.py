@@ -48,7 +48,12 @@ def make_engine(settings: Settings, build: Path, info: BuildInfo) -> QueryEngine
         engine = RemoteEngine(settings.store_url, timeout_s=settings.query_timeout_s)
     else:
         spec = StoreSpec(build, settings.serve_from_memory(info.triples))
-        engine = WorkerPool(spec, size=settings.workers, timeout_s=settings.query_timeout_s)
+        engine = WorkerPool(
+            spec,
+            size=settings.workers,
+            timeout_s=settings.query_timeout_s,
+            max_rss_bytes=0 if spec.in_memory else settings.worker_max_rss_mb * 2**20,
+        )
     if settings.cache_bytes == 0:
         return engine
     limit = min(settings.cache_entry_bytes, settings.cache_bytes)

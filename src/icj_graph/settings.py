@@ -63,6 +63,13 @@ class Settings(BaseSettings):
         description="Query worker processes; each runs one query at a time and is killed "
         "when its query times out. Defaults to the number of cores.",
     )
+    worker_max_rss_mb: int = Field(
+        default=256,
+        ge=0,
+        description="A worker on the on-disk store whose resident memory is over this many MB "
+        "after a query (what a large join left allocated) is replaced by a fresh one; 0: never. "
+        "Workers holding the store in memory are not replaced.",
+    )
     query_timeout_s: float = Field(
         default=30.0,
         gt=0,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import time
 from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from icj_graph.search import local_fold
 from icj_graph.sparql import QueryJob, syntax_error
 
 CHUNK_BYTES = 64 * 1024
+_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 START_TIMEOUT_S = 120.0
 
 
@@ -117,10 +119,14 @@ class WorkerPool(Fetching):
     #: The embedded store has our accent-folding function.
     fold = staticmethod(local_fold)
 
-    def __init__(self, spec: StoreSpec, *, size: int, timeout_s: float) -> None:
+    def __init__(
+        self, spec: StoreSpec, *, size: int, timeout_s: float, max_rss_bytes: int = 0
+    ) -> None:
         self.spec = spec
         self.size = size
         self.timeout_s = timeout_s
+        self.max_rss_bytes = max_rss_bytes  # a worker over it after a query is replaced
+        self.recycled = 0
         self._ctx = multiprocessing.get_context("spawn")
         # The worker that finished last takes the next query: its caches (the on-disk store's
         # block cache, the CPU's) are the warmest, so a lone client does not cycle cold workers.
@@ -202,7 +208,15 @@ class WorkerPool(Fetching):
         raise _Reported(QueryFailed(f"The query failed while running: {text}"))
 
     def _release(self, worker: _Worker) -> None:
-        """Put a worker that finished its query back where it came from."""
+        """Put a worker that finished its query back where it came from, or replace it if the
+        query left it over the memory limit (an idle worker is safe to kill)."""
+        if self.max_rss_bytes and _resident_bytes(worker.process.pid) > self.max_rss_bytes:
+            self.recycled += 1
+            self._replace(worker)
+            return
+        self._put_back(worker)
+
+    def _put_back(self, worker: _Worker) -> None:
         (self._kept if worker.kept else self._idle).put_nowait(worker)
 
     def _replace(self, worker: _Worker) -> None:
@@ -218,7 +232,7 @@ class WorkerPool(Fetching):
 
     async def _respawn(self, *, kept: bool) -> None:
         with contextlib.suppress(StoreUnavailable):
-            self._release(await self._spawn(kept=kept))
+            self._put_back(await self._spawn(kept=kept))
 
     async def _spawn(self, *, kept: bool) -> _Worker:
         parent, child = self._ctx.Pipe()
@@ -266,6 +280,15 @@ async def _next_message(conn: Connection, timeout_s: float) -> bytes | None:
             timer.cancel()
             loop.remove_reader(fd)
     return _recv(conn, 0)
+
+
+def _resident_bytes(pid: int | None) -> int:
+    """A process's resident memory, from /proc (0 where there is none to read)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE_BYTES
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _readable(conn: Connection) -> bool:
