@@ -12,7 +12,7 @@ from pyoxigraph import serialize
 
 from icj_graph.dumps import CHECKSUMS_FILE, DUMPS_DIR
 from icj_graph.errors import UnknownEntity
-from icj_graph.formats import GRAPHS, HTML, RESULTS_JSON, negotiate
+from icj_graph.formats import GRAPHS, HTML, RESULTS_JSON, Format, negotiate
 from icj_graph.iris import CANONICAL_BASE
 from icj_graph.load import graph_iri
 from icj_graph.metadata import function_descriptions, void_description
@@ -67,7 +67,7 @@ async def ontology(
         return cached
     headers = {**cache_headers(build, variant), "Vary": "Accept"}
     if fmt is HTML:
-        rows = json.loads(await engine.fetch(_TERMS, "application/sparql-results+json"))
+        rows = json.loads(await engine.fetch(_TERMS, RESULTS_JSON))
         terms = [{k: v["value"] for k, v in row.items()} for row in rows["results"]["bindings"]]
         context = {"terms": terms, "ns": PREFIXES["icj"], "version": build.version}
         return templates.TemplateResponse(request, "ontology.html", context, headers=headers)
@@ -111,11 +111,9 @@ async def dataset(request: Request) -> Response:
 async def functions(request: Request) -> Response:
     """``https://w3id.org/icj-graph/function#fold`` and any other function the endpoint adds
     to SPARQL; a browser gets the Turtle as text."""
-    fmt = negotiate((*GRAPHS, HTML), request.headers.get("accept"))
-    engine_format = GRAPHS[0] if fmt is HTML else fmt
-    body = serialize(function_descriptions(), format=engine_format.engine, prefixes=PREFIXES)  # type: ignore[arg-type]
-    media_type = "text/plain; charset=utf-8" if fmt is HTML else fmt.content_type
-    return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+    fmt, content_type = _rdf_or_text(request)
+    body = serialize(function_descriptions(), format=fmt.engine, prefixes=PREFIXES)  # type: ignore[arg-type]
+    return Response(body, media_type=content_type, headers={"Vary": "Accept"})
 
 
 @router.get(
@@ -127,8 +125,8 @@ async def named_graph(name: str, request: Request, engine: EngineDep, build: Bui
     """The triples of one named graph (``graph/data/icty``: data/icty.ttl; ``graph/inferred``:
     what the build inferred); a browser gets them as Turtle text."""
     iri = graph_iri(name)
-    fmt = negotiate((*GRAPHS, HTML), request.headers.get("accept"))
-    variant = f"graph-{name}-{fmt.names[0]}"
+    fmt, content_type = _rdf_or_text(request)
+    variant = f"graph-{name}-{content_type.split(';')[0]}"
     cached = not_modified(request, build, variant)
     if cached:
         return cached
@@ -136,10 +134,18 @@ async def named_graph(name: str, request: Request, engine: EngineDep, build: Bui
     if b"true" not in answer:
         raise UnknownEntity(f"{served_base(request)}graph/{name}")
     construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
-    body = await engine.fetch(construct, (GRAPHS[0] if fmt is HTML else fmt).media_type)
-    media_type = "text/plain; charset=utf-8" if fmt is HTML else fmt.content_type
+    body = await engine.fetch(construct, fmt.media_type)
     headers = {**cache_headers(build, variant), "Vary": "Accept"}
-    return Response(body, media_type=media_type, headers=headers)
+    return Response(body, media_type=content_type, headers=headers)
+
+
+def _rdf_or_text(request: Request) -> tuple[Format, str]:
+    """The RDF format to write for this request and its Content-Type: what Accept prefers, or
+    Turtle as plain text for a browser (there is no page for raw triples)."""
+    fmt = negotiate((*GRAPHS, HTML), request.headers.get("accept"))
+    if fmt is HTML:
+        return GRAPHS[0], "text/plain; charset=utf-8"
+    return fmt, fmt.content_type
 
 
 @router.get(
