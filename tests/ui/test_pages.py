@@ -197,3 +197,20 @@ def test_api_page_draws_the_openapi_description_from_this_host(page: Page) -> No
     page.goto("/docs")
     expect(page.locator("#swagger-ui .opblock-summary-path").first).to_be_visible()
     expect(page.locator("#swagger-ui")).to_contain_text("/sparql")
+
+
+def test_downloads_of_a_graph_query_are_turtle_and_json_ld(page: Page) -> None:
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
+    page.goto("/query?query=" + quote(construct))
+    download = page.locator("#download-csv")
+    download.hover()
+    expect(download).to_have_text("Download Turtle")
+    href = download.get_attribute("href") or ""
+    assert "format=ttl" in href
+    answer = page.request.get(href)
+    assert answer.status == 200 and answer.headers["content-type"].startswith("text/turtle")
+    page.locator("#download-json").hover()
+    expect(page.locator("#download-json")).to_have_attribute("download", "results.jsonld")
+    page.goto("/query?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 1"))
+    page.locator("#download-csv").hover()
+    expect(page.locator("#download-csv")).to_have_text("Download CSV")

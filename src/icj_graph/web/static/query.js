@@ -31,9 +31,17 @@
   function link(format) {
     return "/sparql?" + new URLSearchParams({ query: editor().getValue(), format: format }).toString();
   }
+  // A graph (CONSTRUCT, DESCRIBE) has no CSV: its downloads are Turtle and JSON-LD.
   function refreshLinks() {
-    document.getElementById("download-csv").href = link("csv");
-    document.getElementById("download-json").href = link("json");
+    var graph = /^(CONSTRUCT|DESCRIBE)$/.test(editor().getQueryType() || "");
+    var table = document.getElementById("download-csv");
+    var json = document.getElementById("download-json");
+    table.href = link(graph ? "ttl" : "csv");
+    table.download = graph ? "results.ttl" : "results.csv";
+    table.textContent = graph ? "Download Turtle" : "Download CSV";
+    json.href = link(graph ? "jsonld" : "json");
+    json.download = graph ? "results.jsonld" : "results.json";
+    json.textContent = graph ? "Download JSON-LD" : "Download JSON";
   }
   document.getElementById("download-csv").addEventListener("focus", refreshLinks);
   document.getElementById("download-json").addEventListener("focus", refreshLinks);
