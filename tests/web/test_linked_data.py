@@ -261,3 +261,24 @@ def test_the_function_namespace_describes_fold(client: httpx.Client) -> None:
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
     assert (fold, rdflib.RDF.type, sd.Function) in graph
     assert "mladic" in str(graph.value(fold, rdflib.RDFS.comment))
+
+
+@pytest.mark.parametrize(
+    ("path", "accept", "rdflib_format"),
+    [
+        ("/shapes", "text/turtle", "turtle"),
+        ("/shapes", "application/ld+json", "json-ld"),
+        ("/shapes.nt", "*/*", "nt"),
+        ("/shapes.rdf", "*/*", "xml"),
+    ],
+)
+def test_the_shapes_come_in_every_rdf_format(
+    client: httpx.Client, path: str, accept: str, rdflib_format: str
+) -> None:
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == 200, response.text
+    graph = rdflib.Graph().parse(data=response.text, format=rdflib_format)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert len(set(graph.subjects(rdflib.RDF.type, sh.NodeShape))) > 20
+    assert client.get("/shapes", headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/shapes.html").status_code == 404

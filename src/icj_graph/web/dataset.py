@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from pyoxigraph import serialize
+from pyoxigraph import RdfFormat, parse, serialize
 
 from icj_graph.dumps import CHECKSUMS_FILE, DUMPS_DIR
 from icj_graph.errors import UnknownEntity
@@ -165,14 +165,24 @@ async def context(request: Request, build: BuildDep) -> Response:
 
 @router.get(
     "/shapes",
-    summary="The SHACL shapes every build passes (Turtle)",
-    responses={200: {"description": "The shapes.", "content": {"text/turtle": {}}}},
+    summary="The SHACL shapes every build passes",
+    responses={200: {"description": "The shapes.", "content": {f.media_type: {} for f in GRAPHS}}},
 )
-@router.get("/shapes.ttl", include_in_schema=False)
-async def shapes(settings: SettingsDep) -> Response:
-    """The SHACL shapes of shapes/, as written."""
+@router.get("/shapes.{extension}", include_in_schema=False)
+async def shapes(request: Request, settings: SettingsDep, extension: str | None = None) -> Response:
+    """The SHACL shapes of shapes/: as written in Turtle (a browser gets that as text), or in
+    another RDF format by Accept or extension (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``)."""
+    if extension is not None and (extension not in EXTENSIONS or EXTENSIONS[extension] is HTML):
+        raise UnknownEntity(f"{served_base(request)}shapes.{extension}")
+    if extension:
+        fmt, content_type = EXTENSIONS[extension], EXTENSIONS[extension].content_type
+    else:
+        fmt, content_type = _rdf_or_text(request)
     text = b"".join(p.read_bytes() for p in sorted((settings.source_dir / "shapes").glob("*.ttl")))
-    return Response(text, media_type="text/turtle; charset=utf-8")
+    body: bytes | None = text  # Turtle goes out as written, with its comments
+    if fmt is not GRAPHS[0]:
+        body = serialize(parse(text, format=RdfFormat.TURTLE), format=fmt.engine)  # type: ignore[arg-type]
+    return Response(body, media_type=content_type, headers={"Vary": "Accept"})
 
 
 @router.get(
