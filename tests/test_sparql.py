@@ -108,3 +108,10 @@ def test_an_undeclared_prefix_is_reported_where_it_is_used() -> None:
 def test_names_in_strings_iris_comments_and_blank_nodes_are_not_prefixes() -> None:
     query = 'SELECT * WHERE { _:b <urn:x:y> "ex:a" . ?s ?p ?o } # ex:c'
     assert check_query(query, Settings()).form == "SELECT"
+
+
+def test_virtuoso_define_pragmas_are_refused() -> None:
+    query = 'DEFINE get:soft "replace" SELECT * FROM <http://example.org/> WHERE { ?s ?p ?o }'
+    with pytest.raises(BadRequest, match="DEFINE pragmas are not SPARQL 1.1"):
+        check_query(query, Settings())
+    assert check_query('SELECT * WHERE { ?s ?p "DEFINE" }', Settings()).form == "SELECT"

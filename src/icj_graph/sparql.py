@@ -107,6 +107,11 @@ def check_query(
             form = word  # type: ignore[assignment]
         elif form is None and word in UPDATE_WORDS:
             raise UpdateRefused()
+        elif form is None and word == "DEFINE":  # a remote Virtuoso would obey, e.g. fetch URLs
+            raise BadRequest(
+                "DEFINE pragmas are not SPARQL 1.1 and are refused (a store behind this "
+                "endpoint could act on them, for instance by fetching URLs)."
+            )
     if form is None:
         raise QuerySyntaxError("expected SELECT, CONSTRUCT, ASK or DESCRIBE after the prologue.")
     prefixes.check(text)
