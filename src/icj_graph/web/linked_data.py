@@ -64,9 +64,10 @@ def served_base(request: Request) -> str:
 async def entity(kind: str, slug: str, request: Request, engine: EngineDep) -> Response:
     """Answer 303 See Other to the document of the entity, in the format Accept prefers."""
     iri = mint_iri(kind, slug)
-    await _require(engine, iri, served_base(request))
+    served = served_base(request)
+    await _require(engine, iri, served)
     fmt = negotiate(OFFERED, request.headers.get("accept"))
-    target = f"{served_base(request)}doc/{kind}/{slug}.{extension_of(fmt)}"
+    target = f"{served}doc/{kind}/{slug}.{extension_of(fmt)}"
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 
@@ -90,8 +91,9 @@ async def document(
     cached = not_modified(request, build, variant)
     if cached:
         return cached
-    await _require(engine, iri, served_base(request))
-    document_url = f"{served_base(request)}doc/{kind}/{slug}"
+    served = served_base(request)
+    await _require(engine, iri, served)
+    document_url = f"{served}doc/{kind}/{slug}"
     alternates = {
         f.media_type: f"{document_url}.{ext}" for ext, f in EXTENSIONS.items() if f is not fmt
     }
@@ -103,7 +105,7 @@ async def document(
     if not dot:
         headers["Content-Location"] = f"{document_url}.{variant}"
     if fmt is HTML:
-        context = await _page_context(engine, iri, served_base(request))
+        context = await _page_context(engine, iri, served)
         context["alternates"] = alternates
         return templates.TemplateResponse(request, "entity.html", context, headers=headers)
     body = await engine.fetch(describe_query(iri), fmt.media_type)
