@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import mimeparse
 from pyoxigraph import QueryResultsFormat, RdfFormat
@@ -76,7 +77,11 @@ def negotiate(
     """
     if name:
         return _by_name(offered, name)
-    header = (accept or "").strip() or "*/*"
+    return _by_accept(offered, (accept or "").strip() or "*/*")
+
+
+@lru_cache(maxsize=1024)  # clients send the same few Accept headers over and over
+def _by_accept(offered: tuple[Format, ...], header: str) -> Format:
     by_type = {f.media_type: f for f in offered}
     candidates = [(f.media_type, f) for f in offered] + [
         (alias, next(by_type[t] for t in targets if t in by_type))

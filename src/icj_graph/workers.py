@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import time
@@ -33,6 +34,9 @@ from icj_graph.sparql import QueryJob, syntax_error
 CHUNK_BYTES = 64 * 1024
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 START_TIMEOUT_S = 120.0
+#: A worker whose resident memory grew by more than this during a query gives the memory the
+#: query freed back to the system (the allocator keeps it otherwise, and the worker looks big).
+TRIM_GROWTH_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -279,6 +283,9 @@ async def _next_message(conn: Connection, timeout_s: float) -> bytes | None:
         finally:
             timer.cancel()
             loop.remove_reader(fd)
+            # Some loops (uvloop) leave a watched fd non-blocking, and the Connection then
+            # mistakes a message still being written for a dead worker.
+            os.set_blocking(fd, True)
     return _recv(conn, 0)
 
 
@@ -353,6 +360,7 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
         conn.send_bytes(b"F" + str(err).encode())
         return
     conn.send_bytes(b"R")
+    heap = _Heap()
     while True:
         try:
             task: Task = conn.recv()
@@ -360,6 +368,7 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
             return
         pipe = _PipeWriter(conn)
         writer = cast(IO[bytes], pipe)
+        ending = b""
         try:
             execute(
                 store,
@@ -370,9 +379,29 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
                 named_graphs=task.named_graphs,
                 own_dataset=task.own_dataset,
             )
-            pipe.finish()
         except SyntaxError as err:
-            conn.send_bytes(b"S" + str(err).encode())
+            ending = b"S" + str(err).encode()
         except Exception as err:  # the engine's evaluation error, reported to the client
             pipe.buffer.clear()
-            conn.send_bytes(b"F" + str(err).encode())
+            ending = b"F" + str(err).encode()
+        heap.trim_if_grown()  # before the end goes out, so the parent sees what is left
+        if ending:
+            conn.send_bytes(ending)
+        else:
+            pipe.finish()
+
+
+class _Heap:
+    """This process's heap, given back to the system after a query that made it grow."""
+
+    def __init__(self) -> None:
+        self.base = _resident_bytes(os.getpid())
+        # glibc's malloc_trim, from the symbols already loaded (none elsewhere, e.g. musl)
+        self._trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+
+    def trim_if_grown(self) -> None:
+        """Release the freed memory (glibc's ``malloc_trim``) if the process has grown by more
+        than TRIM_GROWTH_BYTES since it opened the store; a few ms, and only then."""
+        if self._trim is not None:
+            if _resident_bytes(os.getpid()) - self.base > TRIM_GROWTH_BYTES:
+                self._trim(0)

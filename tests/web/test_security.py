@@ -53,6 +53,20 @@ def test_oversized_headers_are_refused_and_the_server_lives(client: httpx.Client
     assert client.get("/healthz").status_code == 200
 
 
+def test_header_limit_counts_the_headers_only(serve_fixture: Callable[..., str]) -> None:
+    # The limit is ours (the httptools parser has none): headers under it pass, headers over
+    # it get a 400 naming the setting, and a body, however long, does not count.
+    base = serve_fixture(MINIMAL, max_header_bytes=4_096)
+    with httpx.Client(base_url=base) as client:
+        assert client.get("/healthz", headers={"X-Pad": "x" * 3_000}).status_code == 200
+        refused = client.get("/healthz", headers={"X-Pad": "x" * 8_000})
+        assert refused.status_code == 400
+        assert "over 4096 bytes (ICJ_GRAPH_MAX_HEADER_BYTES)" in refused.text
+        answered = client.post("/sparql", data={"query": "ASK {}", "pad": "x" * 500_000})
+        assert answered.status_code == 200 and answered.json()["boolean"] is True
+        assert client.get("/healthz").status_code == 200
+
+
 def test_runaway_property_path_is_stopped(client: httpx.Client) -> None:
     runaway = (
         "SELECT (COUNT(*) AS ?n) WHERE { ?a (<http://e/p>|!<http://e/p>)* ?b . "

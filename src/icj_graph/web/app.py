@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 import uvicorn
@@ -19,6 +20,7 @@ from icj_graph.jsonld import read_context
 from icj_graph.settings import Settings
 from icj_graph.store import current_build, read_build_info
 from icj_graph.web import api, dataset, endpoint, error_handlers, health, linked_data, pages
+from icj_graph.web.http_protocol import BoundedHttpToolsProtocol
 from icj_graph.web.middleware import AccessLog, HeadAsGet, RateLimit, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -99,12 +101,11 @@ def create_app(settings: Settings) -> FastAPI:
 
 def server_config(settings: Settings, **options: object) -> uvicorn.Config:
     """The uvicorn configuration serving `settings`: our JSON access log instead of uvicorn's,
-    the header size limit and the keep-alive timeout."""
+    the httptools parser with our header size limit, and the keep-alive timeout."""
     return uvicorn.Config(
         create_app(settings),
         access_log=False,
-        http="h11",  # the parser whose header size limit we set (httptools has none to set)
-        h11_max_incomplete_event_size=settings.max_header_bytes,
+        http=partial(BoundedHttpToolsProtocol, max_header_bytes=settings.max_header_bytes),  # type: ignore[arg-type]
         timeout_keep_alive=settings.keep_alive_s,
         **options,  # type: ignore[arg-type]
     )

@@ -5,6 +5,7 @@ would cost a trip to its thread pool on every request."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -35,3 +36,22 @@ async def get_build(request: Request) -> BuildInfo:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[QueryEngine, Depends(get_engine)]
 BuildDep = Annotated[BuildInfo, Depends(get_build)]
+
+
+@dataclass(frozen=True)
+class Service:
+    """All three at once, for the query endpoint: one dependency to solve per request is
+    measurably cheaper there than three."""
+
+    settings: Settings
+    engine: QueryEngine
+    build: BuildInfo
+
+
+async def get_service(request: Request) -> Service:
+    """The settings, engine and build info of this app."""
+    state = request.app.state
+    return Service(state.settings, state.engine, state.build_info)
+
+
+ServiceDep = Annotated[Service, Depends(get_service)]

@@ -23,8 +23,9 @@ from icj_graph.errors import (
 from icj_graph.formats import GRAPHS, HTML, Format, for_form, negotiate
 from icj_graph.metadata import SD_PREFIXES, service_description
 from icj_graph.sparql import check_query
+from icj_graph.store import BuildInfo
 from icj_graph.web.caching import cache_headers, not_modified
-from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
+from icj_graph.web.deps import Service, ServiceDep
 from icj_graph.workers import Task
 
 router = APIRouter(tags=["SPARQL"])
@@ -73,14 +74,12 @@ _GET_PARAMETERS = [
     openapi_extra={"parameters": _GET_PARAMETERS},
 )
 @router.get("/sparql/", include_in_schema=False)
-async def sparql_get(
-    request: Request, settings: SettingsDep, engine: EngineDep, build: BuildDep
-) -> Response:
+async def sparql_get(request: Request, service: ServiceDep) -> Response:
     """Run the query in ``query=``; with no query, return the SPARQL service description."""
     params = list(request.query_params.multi_items())
     if not _values(params, "query") and not _values(params, "update"):
-        return _describe_service(request, build, settings.allow_service)
-    return await _answer(request, params, settings, engine, build)
+        return _describe_service(request, service.build, service.settings.allow_service)
+    return await _answer(request, params, service)
 
 
 @router.post(
@@ -109,9 +108,7 @@ async def sparql_get(
     },
 )
 @router.post("/sparql/", include_in_schema=False)
-async def sparql_post(
-    request: Request, settings: SettingsDep, engine: EngineDep, build: BuildDep
-) -> Response:
+async def sparql_post(request: Request, service: ServiceDep) -> Response:
     """Run a query sent as a form (``query=``) or directly (``application/sparql-query``)."""
     media_type, charset = _content_type(request.headers.get("content-type", ""))
     if media_type == "application/sparql-update":
@@ -123,22 +120,17 @@ async def sparql_post(
         )
     if charset not in ("", "utf-8", "utf8"):
         raise UnsupportedMediaType(f"The body must be UTF-8, not {charset}.")
-    body = await _read_body(request, settings.max_body_bytes)
+    body = await _read_body(request, service.settings.max_body_bytes)
     params = list(request.query_params.multi_items())
     if media_type == FORM:
         params = [(k, v) for k, v in params if k == "format"] + _parse_form(body)
     else:
         params = [(k, v) for k, v in params if k != "query"] + [("query", body)]
-    return await _answer(request, params, settings, engine, build)
+    return await _answer(request, params, service)
 
 
-async def _answer(
-    request: Request,
-    params: list[tuple[str, str]],
-    settings: SettingsDep,
-    engine: EngineDep,
-    build: BuildDep,
-) -> Response:
+async def _answer(request: Request, params: list[tuple[str, str]], service: Service) -> Response:
+    settings = service.settings
     if _values(params, "update"):
         raise UpdateRefused()
     queries = _values(params, "query")
@@ -159,17 +151,17 @@ async def _answer(
     headers = {"Vary": "Accept"}
     if request.method == "GET":  # cacheable by proxies: the data changes only with a new build
         variant = "sparql-" + hashlib.sha256(repr(task).encode()).hexdigest()[:16]
-        cached = not_modified(request, build, variant)
+        cached = not_modified(request, service.build, variant)
         if cached:
             return cached
-        headers.update(cache_headers(build, variant))
-    stream = await engine.run(job, task)
+        headers.update(cache_headers(service.build, variant))
+    stream = await service.engine.run(job, task)
     if stream.complete:  # a small result: no need for a streaming response's machinery
         return Response(stream.first, media_type=fmt.content_type, headers=headers)
     return StreamingResponse(aiter(stream), media_type=fmt.content_type, headers=headers)
 
 
-def _describe_service(request: Request, build: BuildDep, federation: bool) -> Response:
+def _describe_service(request: Request, build: BuildInfo, federation: bool) -> Response:
     fmt: Format = negotiate((*GRAPHS, HTML), request.headers.get("accept"))
     if fmt is HTML:  # a browser: the page to write queries on
         return RedirectResponse("/query", status_code=303, headers={"Vary": "Accept"})
