@@ -12,7 +12,7 @@ from icj_graph.errors import (
     UpdateRefused,
 )
 from icj_graph.settings import Settings
-from icj_graph.sparql import check_query
+from icj_graph.sparql import Dataset, check_query
 
 DEFAULTS = Settings()
 
@@ -79,19 +79,21 @@ def test_the_querys_own_dataset_is_read_from_from_clauses() -> None:
         'WHERE { ?s ?p "FROM <urn:in-a-string>" }'
     )
     job = check_query(query, Settings())
-    assert job.own_dataset
-    assert job.default_graphs == ("https://w3id.org/icj-graph/graph/data/icc", "urn:x")
-    assert job.named_graphs == ("https://w3id.org/icj-graph/graph/data/icty",)
+    assert job.dataset == Dataset(
+        ("https://w3id.org/icj-graph/graph/data/icc", "urn:x"),
+        ("https://w3id.org/icj-graph/graph/data/icty",),
+        own=True,
+    )
 
 
 def test_the_protocols_dataset_wins_over_the_querys() -> None:
     job = check_query("SELECT * FROM <urn:x> { ?s ?p ?o }", Settings(), named_graphs=("urn:y",))
-    assert (job.own_dataset, job.default_graphs, job.named_graphs) == (False, (), ("urn:y",))
+    assert job.dataset == Dataset((), ("urn:y",))
 
 
 def test_without_from_the_default_graph_stays_the_union() -> None:
     job = check_query("SELECT * { GRAPH ?g { ?s ?p ?o } }", Settings())
-    assert (job.own_dataset, job.default_graphs, job.named_graphs) == (False, (), ())
+    assert job.dataset == Dataset() and job.dataset.is_union
 
 
 def test_an_undeclared_prefix_is_reported_where_it_is_used() -> None:

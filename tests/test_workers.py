@@ -9,17 +9,15 @@ from typing import Any
 
 from icj_graph.sparql import QueryJob
 from icj_graph.store import current_build
-from icj_graph.workers import StoreSpec, Task, WorkerPool
+from icj_graph.workers import Heap, StoreSpec, Task, WorkerPool
 
-ASK = Task("ASK { ?s ?p ?o }", "application/sparql-results+json", (), ())
+ASK = Task("ASK { ?s ?p ?o }", "application/sparql-results+json")
 _VALUES = " ".join(str(i) for i in range(1_200))
 #: Sorts 1.44 million rows: the worker's heap grows by well over 100 MB, then frees it.
 SORT = Task(
     f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {_VALUES} }} VALUES ?b {{ {_VALUES} }} }} "
     "ORDER BY DESC(?a) ?b LIMIT 1",
     "text/csv",
-    (),
-    (),
 )
 
 
@@ -88,7 +86,7 @@ def test_a_long_stream_arrives_whole_on_a_loop_that_leaves_pipes_non_blocking(
     # died" halfway through a large result, as uvicorn with uvloop did).
     values = " ".join(str(i) for i in range(300))
     text = f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} }}"
-    task = Task(text, "text/csv", (), ())
+    task = Task(text, "text/csv")
 
     async def scenario() -> bytes:
         pool = WorkerPool(
@@ -105,3 +103,18 @@ def test_a_long_stream_arrives_whole_on_a_loop_that_leaves_pipes_non_blocking(
         body = runner.run(scenario())
     rows = body.splitlines()
     assert rows[0] == b"a,b" and len(rows) == 1 + 300 * 300 and len(set(rows)) == len(rows)
+
+
+def test_memory_is_trimmed_after_a_query_that_grew_it_not_after_every_later_one() -> None:
+    # What stays resident between queries (an on-disk store's block cache) must not make every
+    # later query pay for a trim: the growth is counted per query.
+    heap = Heap()
+    trims: list[int] = []
+    heap._trim = trims.append  # count the calls instead of trimming
+    heap.start()
+    kept = bytearray(200 * 1024 * 1024)  # stays resident, like a block cache
+    heap.trim_if_grown()
+    assert trims == [0]
+    heap.start()
+    heap.trim_if_grown()  # a small query after it: nothing grew
+    assert trims == [0] and len(kept) > 0

@@ -73,15 +73,7 @@ class Graph:
         assert self.store is not None
         output = io.BytesIO()
         try:
-            execute(
-                self.store,
-                job.text,
-                fmt.media_type,
-                output,
-                default_graphs=job.default_graphs,
-                named_graphs=job.named_graphs,
-                own_dataset=job.own_dataset,
-            )
+            execute(self.store, job.text, fmt.media_type, output, dataset=job.dataset)
         except SyntaxError as err:
             raise syntax_error(str(err)) from None
         return output.getvalue()
@@ -152,7 +144,7 @@ class Graph:
 
         async def fetch() -> bytes:
             try:
-                stream = await engine.run(job, Task(job.text, media_type, (), ()))
+                stream = await engine.run(job, Task(job.text, media_type, job.dataset))
                 return await stream.read_all()
             finally:
                 await engine.close()

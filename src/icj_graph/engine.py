@@ -89,7 +89,7 @@ class CachedEngine(Fetching):
 
     async def run(self, job: QueryJob, task: Task) -> QueryStream:
         """The remembered output, or the engine's, remembered if it is small enough."""
-        key = (task.text, task.media_type, task.default_graphs, task.named_graphs)
+        key = (task.text, task.media_type, task.dataset)
         if key in self.entries:
             self.entries.move_to_end(key)
             self.hits += 1

@@ -45,8 +45,8 @@ class RemoteEngine(Fetching):
         deadline = time.monotonic() + self.timeout_s
         wire = wire_format(task.media_type)
         form: list[tuple[str, str]] = [("query", task.text)]
-        form += [("default-graph-uri", g) for g in task.default_graphs]
-        form += [("named-graph-uri", g) for g in task.named_graphs]
+        form += [("default-graph-uri", g) for g in task.dataset.default_graphs]
+        form += [("named-graph-uri", g) for g in task.dataset.named_graphs]
         request = self._client.build_request(
             "POST",
             self.endpoint,

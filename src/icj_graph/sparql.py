@@ -39,17 +39,35 @@ _TOKEN = re.compile(
 
 
 @dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs over: by default the union of all graphs as its default
+    graph and every graph as a named graph. Otherwise exactly the graphs listed, either list
+    possibly empty: those of the protocol's ``default-graph-uri`` and ``named-graph-uri``, or
+    (`own`) of the query's FROM and FROM NAMED, which declare a dataset even when the lists
+    are empty."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    own: bool = False
+
+    @property
+    def is_union(self) -> bool:
+        """Whether this is the default: the union of all graphs."""
+        return not (self.own or self.default_graphs or self.named_graphs)
+
+
+#: The default dataset: the union of all graphs.
+UNION = Dataset()
+
+
+@dataclass(frozen=True)
 class QueryJob:
     """A checked query and the dataset it runs over."""
 
     text: str
     form: QueryForm
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
+    dataset: Dataset = UNION
     service_iris: tuple[str, ...] = field(default=())
-    #: The dataset is the query's own (FROM, FROM NAMED): exactly `default_graphs` and
-    #: `named_graphs`, each possibly empty, rather than the union of all graphs.
-    own_dataset: bool = False
 
 
 def check_query(
@@ -117,10 +135,9 @@ def check_query(
     prefixes.check(text)
     _check_services(services, settings)
     if default_graphs or named_graphs or not dataset.declared:  # the protocol's dataset wins
-        return QueryJob(text, form, default_graphs, named_graphs, tuple(services))
-    return QueryJob(
-        text, form, tuple(dataset.default), tuple(dataset.named), tuple(services), own_dataset=True
-    )
+        return QueryJob(text, form, Dataset(default_graphs, named_graphs), tuple(services))
+    own = Dataset(tuple(dataset.default), tuple(dataset.named), own=True)
+    return QueryJob(text, form, own, tuple(services))
 
 
 class _Prefixes:

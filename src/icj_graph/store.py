@@ -29,6 +29,7 @@ from pyoxigraph import (
 
 from icj_graph.errors import StoreUnavailable
 from icj_graph.search import FOLD_FUNCTION, fold
+from icj_graph.sparql import UNION, Dataset
 from icj_graph.vocab import PREFIXES
 
 KEEP_BUILDS = 3
@@ -125,24 +126,18 @@ def execute(
     media_type: str,
     output: IO[bytes],
     *,
-    default_graphs: tuple[str, ...] = (),
-    named_graphs: tuple[str, ...] = (),
-    own_dataset: bool = False,
+    dataset: Dataset = UNION,
 ) -> None:
-    """Run a (checked) query and write its results as `media_type` into `output`.
-
-    The default graph is the union of all graphs unless `default_graphs` or `named_graphs` say
-    otherwise (the protocol's; or, with `own_dataset`, exactly the query's FROM and FROM NAMED,
-    either possibly empty); our accent-folding function ``icjf:fold`` is available; Turtle is
-    written with the project's prefixes. Raises SyntaxError for a malformed query.
+    """Run a (checked) query over `dataset` and write its results as `media_type` into
+    `output`. Our accent-folding function ``icjf:fold`` is available; Turtle is written with
+    the project's prefixes. Raises SyntaxError for a malformed query.
     """
     options: dict[str, Any] = {"custom_functions": {NamedNode(FOLD_FUNCTION): _fold_term}}
-    if own_dataset or default_graphs or named_graphs:
-        options["default_graph"] = [NamedNode(g) for g in default_graphs]
-        named = [NamedNode(g) for g in named_graphs]
-        options["named_graphs"] = named if own_dataset else named or None
-    else:
+    if dataset.is_union:
         options["use_default_graph_as_union"] = True
+    else:
+        options["default_graph"] = [NamedNode(g) for g in dataset.default_graphs]
+        options["named_graphs"] = [NamedNode(g) for g in dataset.named_graphs]
     result = store.query(text, **options)
     if isinstance(result, QuerySolutions | QueryBoolean):
         result.serialize(output, QueryResultsFormat.from_media_type(media_type))

@@ -29,12 +29,12 @@ from typing import IO, Any, cast
 
 from icj_graph.errors import QueryFailed, QueryTimeout, StoreUnavailable
 from icj_graph.search import local_fold
-from icj_graph.sparql import QueryJob, syntax_error
+from icj_graph.sparql import UNION, Dataset, QueryJob, syntax_error
 
 CHUNK_BYTES = 64 * 1024
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 START_TIMEOUT_S = 120.0
-#: A worker whose resident memory grew by more than this during a query gives the memory the
+#: A worker whose resident memory grew by more than this during one query gives the memory the
 #: query freed back to the system (the allocator keeps it otherwise, and the worker looks big).
 TRIM_GROWTH_BYTES = 64 * 1024 * 1024
 
@@ -49,13 +49,11 @@ class StoreSpec:
 
 @dataclass(frozen=True)
 class Task:
-    """A job for one worker: the query, its dataset and the output format's name."""
+    """A job for one worker: the query, its output format and its dataset."""
 
     text: str
     media_type: str
-    default_graphs: tuple[str, ...]
-    named_graphs: tuple[str, ...]
-    own_dataset: bool = False
+    dataset: Dataset = UNION
     #: One of our own queries (documents, pages): it may use the worker kept for them.
     internal: bool = False
 
@@ -95,7 +93,7 @@ class Fetching:
         """Run one of our own queries over the whole dataset and return its whole output."""
         form = text.lstrip().split(None, 1)[0].upper()
         job = QueryJob(text, form)  # type: ignore[arg-type]
-        stream = await self.run(job, Task(text, media_type, (), (), internal=True))
+        stream = await self.run(job, Task(text, media_type, internal=True))
         return await stream.read_all()
 
 
@@ -360,7 +358,7 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
         conn.send_bytes(b"F" + str(err).encode())
         return
     conn.send_bytes(b"R")
-    heap = _Heap()
+    heap = Heap()
     while True:
         try:
             task: Task = conn.recv()
@@ -369,16 +367,9 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
         pipe = _PipeWriter(conn)
         writer = cast(IO[bytes], pipe)
         ending = b""
+        heap.start()
         try:
-            execute(
-                store,
-                task.text,
-                task.media_type,
-                writer,
-                default_graphs=task.default_graphs,
-                named_graphs=task.named_graphs,
-                own_dataset=task.own_dataset,
-            )
+            execute(store, task.text, task.media_type, writer, dataset=task.dataset)
         except SyntaxError as err:
             ending = b"S" + str(err).encode()
         except Exception as err:  # the engine's evaluation error, reported to the client
@@ -391,17 +382,30 @@ def worker_main(spec: StoreSpec, conn: Connection) -> None:
             pipe.finish()
 
 
-class _Heap:
-    """This process's heap, given back to the system after a query that made it grow."""
+class Heap:
+    """This process's heap, given back to the system after a query that made it grow.
+
+    The growth is counted per query: what stays resident across queries (the on-disk store's
+    block cache) must not make every later query pay for a trim."""
 
     def __init__(self) -> None:
-        self.base = _resident_bytes(os.getpid())
+        self._statm = os.open("/proc/self/statm", os.O_RDONLY) if os.path.exists("/proc") else -1
         # glibc's malloc_trim, from the symbols already loaded (none elsewhere, e.g. musl)
         self._trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+        self._before = 0
+
+    def resident(self) -> int:
+        """This process's resident memory in bytes (0 where /proc is not there)."""
+        if self._statm < 0:
+            return 0
+        return int(os.pread(self._statm, 128, 0).split()[1]) * _PAGE_BYTES
+
+    def start(self) -> None:
+        """A query starts: remember the resident memory."""
+        self._before = self.resident()
 
     def trim_if_grown(self) -> None:
-        """Release the freed memory (glibc's ``malloc_trim``) if the process has grown by more
-        than TRIM_GROWTH_BYTES since it opened the store; a few ms, and only then."""
-        if self._trim is not None:
-            if _resident_bytes(os.getpid()) - self.base > TRIM_GROWTH_BYTES:
-                self._trim(0)
+        """Release the memory the query freed (glibc's ``malloc_trim``) if the process grew by
+        more than TRIM_GROWTH_BYTES during it; a few ms, and only then."""
+        if self._trim is not None and self.resident() - self._before > TRIM_GROWTH_BYTES:
+            self._trim(0)

@@ -285,7 +285,7 @@ def test_cors_lets_scripts_page_and_revalidate(client: httpx.Client) -> None:
     exposed = {
         h.strip().lower() for h in response.headers["access-control-expose-headers"].split(",")
     }
-    assert {"link", "x-total-count", "etag"} <= exposed
+    assert {"link", "x-total-count", "etag", "content-disposition"} <= exposed
     preflight = client.options(
         "/sparql",
         headers={

@@ -25,6 +25,19 @@ def test_format_json_for_a_graph_query_is_json_ld(client: httpx.Client) -> None:
     assert response.headers["content-type"].startswith("application/ld+json")
 
 
+@pytest.mark.parametrize(
+    ("query", "name", "filename"),
+    [("ASK {}", "csv", "icj-graph-results.csv"), (CONSTRUCT, "nt", "icj-graph-results.nt")],
+)
+def test_a_format_parameter_names_the_file_it_downloads(
+    client: httpx.Client, query: str, name: str, filename: str
+) -> None:
+    response = client.get("/sparql", params={"query": query, "format": name})
+    assert response.headers["content-disposition"] == f'inline; filename="{filename}"'
+    negotiated = client.get("/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+    assert "content-disposition" not in negotiated.headers
+
+
 def test_an_unknown_format_name_is_a_bad_request_naming_the_choices(client: httpx.Client) -> None:
     response = client.get("/sparql", params={"query": "ASK {}", "format": "bogus"})
     assert response.status_code == 400

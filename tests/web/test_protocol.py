@@ -110,6 +110,16 @@ def test_from_of_an_unknown_graph_gives_an_empty_default_graph(client: httpx.Cli
     assert count(client.get("/sparql", params={"query": query})) == 0
 
 
+def test_the_protocols_default_graph_alone_leaves_no_named_graphs(client: httpx.Client) -> None:
+    # SPARQL 1.1 Protocol 2.1.4: the two parameters together are the dataset, so with only
+    # default-graph-uri there is no named graph for GRAPH to match (as on Oxigraph's server).
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    alone = {"query": query, "default-graph-uri": f"{GRAPH}icc"}
+    assert count(client.get("/sparql", params=alone)) == 0
+    named = {"query": query, "named-graph-uri": f"{GRAPH}icc"}
+    assert count(client.get("/sparql", params=named)) > 0
+
+
 @pytest.mark.parametrize(
     ("query", "allowed"),
     [

@@ -81,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
             "X-Total-Count",
             "Content-Location",
             "Retry-After",
+            "Content-Disposition",
         ],
         allow_credentials=False,
     )

@@ -144,11 +144,13 @@ async def _answer(request: Request, params: list[tuple[str, str]], service: Serv
         default_graphs=tuple(_values(params, "default-graph-uri")),
         named_graphs=tuple(_values(params, "named-graph-uri")),
     )
-    fmt = negotiate(
-        for_form(job.form), request.headers.get("accept"), name=_first(params, "format")
-    )
-    task = Task(job.text, fmt.media_type, job.default_graphs, job.named_graphs, job.own_dataset)
+    name = _first(params, "format")
+    fmt = negotiate(for_form(job.form), request.headers.get("accept"), name=name)
+    task = Task(job.text, fmt.media_type, job.dataset)
     headers = {"Vary": "Accept"}
+    if name:  # format= is how links download results: give the saved file a name
+        extension = fmt.engine.file_extension
+        headers["Content-Disposition"] = f'inline; filename="icj-graph-results.{extension}"'
     if request.method == "GET":  # cacheable by proxies: the data changes only with a new build
         variant = "sparql-" + hashlib.sha256(repr(task).encode()).hexdigest()[:16]
         cached = not_modified(request, service.build, variant)
