@@ -97,17 +97,45 @@ class Fetching:
         return await stream.read_all()
 
 
+class Resident:
+    """A process's resident memory, read from ``/proc/<pid>/statm`` through a descriptor kept
+    open (a read is then about a microsecond, not an open and a close)."""
+
+    def __init__(self, pid: int | str = "self") -> None:
+        try:
+            self._fd = os.open(f"/proc/{pid}/statm", os.O_RDONLY)
+        except OSError:  # no /proc, or the process is gone
+            self._fd = -1
+
+    def bytes(self) -> int:
+        """The resident memory in bytes (0 where there is none to read)."""
+        if self._fd < 0:
+            return 0
+        try:
+            return int(os.pread(self._fd, 128, 0).split()[1]) * _PAGE_BYTES
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def close(self) -> None:
+        """Close the descriptor."""
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
 class _Worker:
     def __init__(self, process: BaseProcess, conn: Connection, *, kept: bool) -> None:
         self.process = process
         self.conn = conn
         self.kept = kept  # kept for our own queries
+        self.resident = Resident(process.pid or 0)
 
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.process.kill()
         self.process.join(5)
         self.conn.close()
+        self.resident.close()
 
 
 class WorkerPool(Fetching):
@@ -212,7 +240,7 @@ class WorkerPool(Fetching):
     def _release(self, worker: _Worker) -> None:
         """Put a worker that finished its query back where it came from, or replace it if the
         query left it over the memory limit (an idle worker is safe to kill)."""
-        if self.max_rss_bytes and _resident_bytes(worker.process.pid) > self.max_rss_bytes:
+        if self.max_rss_bytes and worker.resident.bytes() > self.max_rss_bytes:
             self.recycled += 1
             self._replace(worker)
             return
@@ -285,15 +313,6 @@ async def _next_message(conn: Connection, timeout_s: float) -> bytes | None:
             # mistakes a message still being written for a dead worker.
             os.set_blocking(fd, True)
     return _recv(conn, 0)
-
-
-def _resident_bytes(pid: int | None) -> int:
-    """A process's resident memory, from /proc (0 where there is none to read)."""
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as statm:
-            return int(statm.read().split()[1]) * _PAGE_BYTES
-    except (OSError, ValueError, IndexError):
-        return 0
 
 
 def _readable(conn: Connection) -> bool:
@@ -389,23 +408,17 @@ class Heap:
     block cache) must not make every later query pay for a trim."""
 
     def __init__(self) -> None:
-        self._statm = os.open("/proc/self/statm", os.O_RDONLY) if os.path.exists("/proc") else -1
+        self._resident = Resident()
         # glibc's malloc_trim, from the symbols already loaded (none elsewhere, e.g. musl)
         self._trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
         self._before = 0
 
-    def resident(self) -> int:
-        """This process's resident memory in bytes (0 where /proc is not there)."""
-        if self._statm < 0:
-            return 0
-        return int(os.pread(self._statm, 128, 0).split()[1]) * _PAGE_BYTES
-
     def start(self) -> None:
         """A query starts: remember the resident memory."""
-        self._before = self.resident()
+        self._before = self._resident.bytes()
 
     def trim_if_grown(self) -> None:
         """Release the memory the query freed (glibc's ``malloc_trim``) if the process grew by
         more than TRIM_GROWTH_BYTES during it; a few ms, and only then."""
-        if self._trim is not None and self.resident() - self._before > TRIM_GROWTH_BYTES:
+        if self._trim is not None and self._resident.bytes() - self._before > TRIM_GROWTH_BYTES:
             self._trim(0)
