@@ -145,7 +145,7 @@ def _dataset(data: dict[str, Any]) -> list[str]:
     lines += [
         "### Servers",
         "",
-        "| server | start-up (s) | resident memory (MB) | notes |",
+        "| server | start-up (s) | memory (MB: resident; icj-graph's workers: unique) | notes |",
         "|---|---|---|---|",
     ]
     for name, info in servers.items():
@@ -206,7 +206,35 @@ def _dataset(data: dict[str, Any]) -> list[str]:
             f"serialization), per query, p50 difference: median {over['median_ms']:.1f} ms, "
             f"min {over['min_ms']:.1f} ms, max {over['max_ms']:.1f} ms.",
         ]
-    return lines + [""]
+    return lines + _workers(data.get("workers")) + [""]
+
+
+def _workers(figures: dict[str, Any] | None) -> list[str]:
+    """The query workers (`bench/workers.py`): forked from the store's holder, against a new
+    interpreter that opens the store itself."""
+    if not figures:
+        return []
+    where = "in memory" if figures["in_memory"] else "on disk"
+    unique = ", ".join(f"{u:.0f}" for u in figures["worker_unique_mb"])
+    resident = ", ".join(f"{r:.0f}" for r in figures["worker_rss_mb"])
+    return [
+        "",
+        f"### Query workers (`bench/workers.py`, store {where}, 2 workers)",
+        "",
+        "| | |",
+        "|---|---|",
+        "| pool start-up: the first worker answers (from the on-disk store while an in-memory "
+        f"copy loads) / all workers on the store as served | {figures['startup_first_s']} s"
+        f" / {figures['startup_all_s']} s |",
+        f"| a worker replaced (killed at a timeout): forked from the holder, median of 5 "
+        f"| {figures['replace_ms']} ms |",
+        "| the same as a new interpreter that imports the engine and opens the store (how "
+        f"workers started before release 0.6.0), median of 3 "
+        f"| {figures['fresh_interpreter_ms']} ms |",
+        f"| the holder (the store, loaded once) | {figures['holder_rss_mb']:.0f} MB resident |",
+        f"| each worker after it read the whole store once | unique {unique} MB; resident "
+        f"{resident} MB (with the pages still shared) |",
+    ]
 
 
 def engine_twin(data: dict[str, Any]) -> str:

@@ -29,6 +29,8 @@ from typing import Any
 
 from pyoxigraph import Store
 
+from icj_graph.settings import Settings
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
@@ -37,6 +39,7 @@ import measure  # noqa: E402
 import report  # noqa: E402
 import servers  # noqa: E402
 import synth  # noqa: E402
+import workers  # noqa: E402
 from load import run_load  # noqa: E402
 from queries import Query, query_set  # noqa: E402
 
@@ -185,6 +188,9 @@ def bench_dataset(
         }
         timings[label] = measure.latency_store(engine, queries, plan, skip)
         del engine
+    _say(f"{name}: query workers: start-up, replacement, memory")
+    in_memory = Settings().serve_from_memory(build["triples"])
+    worker_figures = workers.measure_workers(build_dir, in_memory=in_memory)
     common = [q for q in queries if all(t[q.name].ok for t in timings.values())]
     for label, per_query in timings.items():
         results[label]["latency"] = {q: _timing_summary(t) for q, t in per_query.items()}
@@ -203,6 +209,7 @@ def bench_dataset(
         "concurrency": plan.concurrency,
         "throughput_s": plan.throughput_s,
         "load": load,
+        "workers": worker_figures,
     }
 
 

@@ -35,7 +35,9 @@ class Server:
         return self.endpoint.rsplit("/", 1)[0]
 
     def rss_mb(self) -> dict[str, float]:
-        """Resident memory of the server's process tree, in MB, by role."""
+        """Memory of the server's process tree, in MB, by role: resident memory, except for
+        icj-graph's query workers, forked from the process holding the store: their unique
+        memory (what is theirs alone; the pages they still share are the holder's)."""
         try:
             root = psutil.Process(self.process.pid)
             tree = [root, *root.children(recursive=True)]
@@ -44,12 +46,16 @@ class Server:
         found: dict[str, float] = {}
         for index, proc in enumerate(tree):
             try:
-                rss = proc.memory_info().rss / 2**20
-                cmdline = " ".join(proc.cmdline())
+                ours = "icj_graph.forking" in " ".join(proc.cmdline())
+                forked = ours and proc.ppid() != root.pid
+                role = (
+                    "main" if index == 0 else "worker" if forked else "holder" if ours else "helper"
+                )
+                info = proc.memory_full_info() if forked else proc.memory_info()
+                size = (info.uss if forked else info.rss) / 2**20
             except psutil.NoSuchProcess:
                 continue
-            role = "main" if index == 0 else "worker" if "spawn_main" in cmdline else "helper"
-            found[f"{role}-{index}" if role != "main" else role] = round(rss, 1)
+            found[f"{role}-{index}" if role != "main" else role] = round(size, 1)
         return found
 
     def stop(self) -> None:

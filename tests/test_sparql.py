@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from icj_graph.errors import (
     BadRequest,
@@ -13,6 +16,7 @@ from icj_graph.errors import (
 )
 from icj_graph.settings import Settings
 from icj_graph.sparql import Dataset, check_query
+from icj_graph.store import execute
 
 DEFAULTS = Settings()
 
@@ -117,3 +121,25 @@ def test_virtuoso_define_pragmas_are_refused() -> None:
     with pytest.raises(BadRequest, match="DEFINE pragmas are not SPARQL 1.1"):
         check_query(query, Settings())
     assert check_query('SELECT * WHERE { ?s ?p "DEFINE" }', Settings()).form == "SELECT"
+
+
+@pytest.mark.parametrize(
+    ("query", "header"),
+    [
+        ("SELECT * WHERE { ?work ?prop ?author }", b"work,prop,author"),
+        # a variable used only in a FILTER is not a column
+        ("SELECT DISTINCT * { ?z ?y ?x FILTER(?unbound = 1) }", b"z,y,x"),
+        ("SELECT * { { SELECT ?x { ?x ?p ?o } } ?x ?pp ?oo } ORDER BY ?oo", b"x,pp,oo"),
+        ("select *\n# ?comment\n{ ?b ?a ?c }", b"b,a,c"),
+        ("SELECT ?c ?a { ?a ?b ?c }", b"c,a"),  # an explicit projection is kept as written
+    ],
+)
+def test_select_star_columns_come_in_the_order_the_variables_are_written(
+    query: str, header: bytes
+) -> None:
+    # Oxigraph orders the columns of SELECT * by name (author,prop,work for the first).
+    store = Store()
+    store.add(Quad(NamedNode("http://e/a"), NamedNode("http://e/p"), Literal("x")))
+    output = io.BytesIO()
+    execute(store, query, "text/csv", output)
+    assert output.getvalue().split(b"\r\n")[0] == header

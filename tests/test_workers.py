@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
+from icj_graph.errors import QueryTimeout
 from icj_graph.sparql import QueryJob
 from icj_graph.store import current_build
-from icj_graph.workers import Heap, StoreSpec, Task, WorkerPool
+from icj_graph.worker_process import Heap
+from icj_graph.workers import StoreSpec, Task, WorkerPool
 
 ASK = Task("ASK { ?s ?p ?o }", "application/sparql-results+json")
 _VALUES = " ".join(str(i) for i in range(1_200))
@@ -34,13 +39,13 @@ def run_twice(
         answers, pids = [], set()
         try:
             for task in (first, ASK):
-                pids |= {w.process.pid for w in pool._all if not w.kept and w.process.pid}
+                pids |= {w.pid for w in pool._all if not w.kept}
                 form = "ASK" if task is ASK else "SELECT"
                 stream = await pool.run(QueryJob(task.text, form), task)
                 answers.append(await stream.read_all())
                 await asyncio.sleep(0)  # let a replacement start
             await asyncio.sleep(1)
-            pids |= {w.process.pid for w in pool._all if not w.kept and w.process.pid}
+            pids |= {w.pid for w in pool._all if not w.kept}
             return answers, pool.recycled, pids
         finally:
             await pool.close()
@@ -118,3 +123,116 @@ def test_memory_is_trimmed_after_a_query_that_grew_it_not_after_every_later_one(
     heap.start()
     heap.trim_if_grown()  # a small query after it: nothing grew
     assert trims == [0] and len(kept) > 0
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _parent(pid: int) -> int:
+    """The parent process id of `pid` (0 once it is gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _gone(pid: int, within_s: float = 10.0) -> bool:
+    """Whether `pid` has exited and been reaped (waits up to `within_s` for it)."""
+    deadline = time.monotonic() + within_s
+    while Path(f"/proc/{pid}").exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+async def _until_idle(pool: WorkerPool, workers: int, within_s: float = 60.0) -> None:
+    """Wait until `workers` workers are idle (the kept one included: all have come up)."""
+    deadline = time.monotonic() + within_s
+    while pool._idle.qsize() + pool._kept.qsize() < workers and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+
+
+def test_workers_are_forked_from_one_holder_and_a_timed_out_one_is_replaced_from_it(
+    built_store: Path,
+) -> None:
+    # The in-memory store is loaded once, by the holder; every worker, and the one that
+    # replaces a worker killed at the timeout, is its child (no second load).
+    async def scenario() -> tuple[int, set[int], set[int], set[int], bytes]:
+        pool = WorkerPool(
+            StoreSpec(current_build(built_store), in_memory=True), size=2, timeout_s=1
+        )
+        await pool.start()
+        try:
+            await asyncio.wait_for(pool.settled.wait(), 60)  # the in-memory copy has loaded
+            await _until_idle(pool, 3)  # the workers forked from it have come up
+            holder = pool._forker._process.pid  # type: ignore[union-attr]
+            before = {w.pid for w in pool._all}
+            try:
+                stream = await pool.run(QueryJob(RUNAWAY, "SELECT"), Task(RUNAWAY, "text/csv"))
+                await stream.read_all()
+            except QueryTimeout:
+                pass
+            await _until_idle(pool, 3)  # the replacement comes up
+            after = {w.pid for w in pool._all}
+            parents = {_parent(pid) for pid in after}
+            answer = await (await pool.run(QueryJob(ASK.text, "ASK"), ASK)).read_all()
+            return holder or 0, before, after, parents, answer
+        finally:
+            await pool.close()
+
+    holder, before, after, parents, answer = asyncio.run(scenario())
+    assert len(before) == 3 and parents == {holder}
+    assert b'"boolean":true' in answer
+    assert len(after) == 3 and len(after - before) == 1  # exactly one was replaced
+    assert all(_gone(pid) for pid in before - after)  # killed, and reaped by the holder
+
+
+def test_a_holder_that_died_is_started_again_when_a_worker_is_needed(built_store: Path) -> None:
+    async def scenario() -> tuple[int, int, bytes]:
+        pool = WorkerPool(
+            StoreSpec(current_build(built_store), in_memory=False), size=1, timeout_s=1
+        )
+        await pool.start()
+        try:
+            first = pool._forker._process.pid  # type: ignore[union-attr]
+            os.kill(first or 0, signal.SIGKILL)
+            with contextlib.suppress(QueryTimeout):  # the worker is killed: a new one is needed
+                await (
+                    await pool.run(QueryJob(RUNAWAY, "SELECT"), Task(RUNAWAY, "text/csv"))
+                ).read_all()
+            await _until_idle(pool, 2)
+            answer = await (await pool.run(QueryJob(ASK.text, "ASK"), ASK)).read_all()
+            second = pool._forker._process.pid  # type: ignore[union-attr]
+            return first or 0, second or 0, answer
+        finally:
+            await pool.close()
+
+    first, second, answer = asyncio.run(scenario())
+    assert b'"boolean":true' in answer and second not in (0, first)
+
+
+def test_a_pool_in_memory_answers_from_disk_until_its_copy_loads_then_only_from_memory(
+    built_store: Path,
+) -> None:
+    async def scenario() -> tuple[bytes, int, int, set[int], bytes]:
+        pool = WorkerPool(
+            StoreSpec(current_build(built_store), in_memory=True), size=2, timeout_s=30
+        )
+        await pool.start()
+        try:
+            disk = pool._forker._process.pid  # type: ignore[union-attr]
+            early = await (await pool.run(QueryJob(ASK.text, "ASK"), ASK)).read_all()
+            await asyncio.wait_for(pool.settled.wait(), 60)
+            await _until_idle(pool, 3)
+            memory = pool._forker._process.pid  # type: ignore[union-attr]
+            parents = {_parent(w.pid) for w in pool._all}
+            late = await (await pool.run(QueryJob(ASK.text, "ASK"), ASK)).read_all()
+            return early, disk or 0, memory or 0, parents, late
+        finally:
+            await pool.close()
+
+    early, disk, memory, parents, late = asyncio.run(scenario())
+    assert b'"boolean":true' in early and b'"boolean":true' in late
+    assert memory != disk and parents == {memory}  # every disk worker was replaced
+    assert _gone(disk)  # and the on-disk store's holder stopped

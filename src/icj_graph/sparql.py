@@ -241,6 +241,37 @@ def _check_services(services: list[str], settings: Settings) -> None:
         )
 
 
+_STAR = re.compile(r"\s*(?:(?:DISTINCT|REDUCED)\s+)?\*", re.IGNORECASE)
+
+
+def star_projection(text: str) -> tuple[int, list[str]] | None:
+    """Where a top-level ``SELECT *`` has its star, and the query's variables in the order
+    they first appear; None for any other query.
+
+    ``SELECT *`` leaves the order of the columns to the engine; Oxigraph sorts them by name,
+    while readers (and Jena, RDF4J and Virtuoso) expect them in the order they were written.
+
+    >>> star_projection("SELECT * WHERE { ?work ?p $author . ?p ?a ?work }")
+    (7, ['work', 'p', 'author', 'a'])
+    >>> star_projection("SELECT ?b ?a WHERE { ?a ?p ?b }") is None
+    True
+    """
+    star = None
+    order: dict[str, None] = {}
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if star is None:
+            if kind != "name" or match.group().upper() not in QUERY_FORMS:
+                continue
+            found = _STAR.match(text, match.end())
+            if match.group().upper() != "SELECT" or found is None:
+                return None
+            star = found.end() - 1
+        elif kind == "var":
+            order.setdefault(match.group()[1:])
+    return None if star is None else (star, list(order))
+
+
 _POSITION = re.compile(r"at (?:line )?(\d+):(\d+)")
 
 

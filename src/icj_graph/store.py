@@ -13,7 +13,7 @@ import os
 import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from pyoxigraph import (
     Literal,
@@ -29,7 +29,7 @@ from pyoxigraph import (
 
 from icj_graph.errors import StoreUnavailable
 from icj_graph.search import FOLD_FUNCTION, fold
-from icj_graph.sparql import UNION, Dataset
+from icj_graph.sparql import UNION, Dataset, star_projection
 from icj_graph.vocab import PREFIXES
 
 KEEP_BUILDS = 3
@@ -138,13 +138,28 @@ def execute(
     else:
         options["default_graph"] = [NamedNode(g) for g in dataset.default_graphs]
         options["named_graphs"] = [NamedNode(g) for g in dataset.named_graphs]
-    result = store.query(text, **options)
+    result = store.query(_in_written_order(text, options), **options)
     if isinstance(result, QuerySolutions | QueryBoolean):
         result.serialize(output, QueryResultsFormat.from_media_type(media_type))
         return
     rdf_format = RdfFormat.from_media_type(media_type)
     prefixes = PREFIXES if rdf_format == RdfFormat.TURTLE else None
     serialize(result, output, rdf_format, prefixes=prefixes)
+
+
+def _in_written_order(text: str, options: dict[str, Any]) -> str:
+    """`text` with a top-level ``SELECT *`` spelled out as its variables in the order they are
+    written (the engine would sort the columns by name). Which variables the star stands for
+    (those in scope) comes from the engine, planning the query over an empty store."""
+    star = star_projection(text)
+    if star is None:
+        return text
+    position, written = star
+    in_scope = {v.value for v in cast(QuerySolutions, Store().query(text, **options)).variables}
+    columns = [name for name in written if name in in_scope]
+    if len(columns) != len(in_scope):
+        return text  # not one column per written variable: leave the engine's order
+    return text[:position] + " ".join(f"?{name}" for name in columns) + text[position + 1 :]
 
 
 def _fold_term(term: object) -> Literal | None:

@@ -1,42 +1,35 @@
 """Killable query workers: each query runs in a worker process that can be killed at the timeout.
 
 pyoxigraph cannot cancel a running query, so a query that runs past ``query_timeout_s`` is
-stopped the only sure way: its worker process is killed and a fresh one takes its place. Each
+stopped the only sure way: its worker process is killed and a fresh one takes its place, forked
+from the process that holds the store (``forking``), so a replacement costs milliseconds. Each
 worker holds the store (in memory, or the on-disk store read-only), runs one query at a time
-and streams the serialized result back over a pipe in chunks, so large results are never held
-whole. The event loop never waits on the engine: it reads a worker's pipe only once the pipe is
-readable (``loop.add_reader``), so a query costs no thread hop.
-
-Wire protocol, worker → parent, one message per ``send_bytes``: ``R`` ready; ``D`` + bytes (a
-chunk); ``Z`` (done); ``A`` + bytes (the whole output of a small result, in one message);
-``S`` + text (syntax error); ``F`` + text (failure).
+and streams the serialized result back over a pipe in chunks (``worker_process``), so large
+results are never held whole. The event loop never waits on the engine: it reads a worker's
+pipe only once the pipe is readable (``loop.add_reader``), so a query costs no thread hop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
+import logging
 import multiprocessing
 import os
 import time
 from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import Any
 
 from icj_graph.errors import QueryFailed, QueryTimeout, StoreUnavailable
+from icj_graph.forking import Forker, kill, wait_ready
 from icj_graph.search import local_fold
 from icj_graph.sparql import UNION, Dataset, QueryJob, syntax_error
+from icj_graph.worker_process import Resident
 
-CHUNK_BYTES = 64 * 1024
-_PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-START_TIMEOUT_S = 120.0
-#: A worker whose resident memory grew by more than this during one query gives the memory the
-#: query freed back to the system (the allocator keeps it otherwise, and the worker looks big).
-TRIM_GROWTH_BYTES = 64 * 1024 * 1024
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -97,43 +90,19 @@ class Fetching:
         return await stream.read_all()
 
 
-class Resident:
-    """A process's resident memory, read from ``/proc/<pid>/statm`` through a descriptor kept
-    open (a read is then about a microsecond, not an open and a close)."""
-
-    def __init__(self, pid: int | str = "self") -> None:
-        try:
-            self._fd = os.open(f"/proc/{pid}/statm", os.O_RDONLY)
-        except OSError:  # no /proc, or the process is gone
-            self._fd = -1
-
-    def bytes(self) -> int:
-        """The resident memory in bytes (0 where there is none to read)."""
-        if self._fd < 0:
-            return 0
-        try:
-            return int(os.pread(self._fd, 128, 0).split()[1]) * _PAGE_BYTES
-        except (OSError, ValueError, IndexError):
-            return 0
-
-    def close(self) -> None:
-        """Close the descriptor."""
-        if self._fd >= 0:
-            os.close(self._fd)
-            self._fd = -1
-
-
 class _Worker:
-    def __init__(self, process: BaseProcess, conn: Connection, *, kept: bool) -> None:
-        self.process = process
+    def __init__(
+        self, pid: int, pid_fd: int, conn: Connection, forker: Forker, *, kept: bool
+    ) -> None:
+        self.forker = forker  # the holder it was forked from
+        self.pid = pid
+        self.pid_fd = pid_fd
         self.conn = conn
         self.kept = kept  # kept for our own queries
-        self.resident = Resident(process.pid or 0)
+        self.resident = Resident(pid)
 
     def kill(self) -> None:
-        with contextlib.suppress(Exception):
-            self.process.kill()
-        self.process.join(5)
+        kill(self.pid_fd)
         self.conn.close()
         self.resident.close()
 
@@ -157,7 +126,7 @@ class WorkerPool(Fetching):
         self.timeout_s = timeout_s
         self.max_rss_bytes = max_rss_bytes  # a worker over it after a query is replaced
         self.recycled = 0
-        self._ctx = multiprocessing.get_context("spawn")
+        self._forker = Forker(spec)
         # The worker that finished last takes the next query: its caches (the on-disk store's
         # block cache, the CPU's) are the warmest, so a lone client does not cycle cold workers.
         self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
@@ -165,10 +134,22 @@ class WorkerPool(Fetching):
         self._all: set[_Worker] = set()
         self._pending: set[asyncio.Task[None]] = set()
         self._closed = False
+        #: Set once the workers come from the holder of `spec` (at first, a store served from
+        #: memory answers from the on-disk store while its in-memory copy loads).
+        self.settled = asyncio.Event()
 
     async def start(self) -> None:
-        """Start the workers; return once the first has opened the store (the others join as
-        they come up, so start-up does not wait for every worker)."""
+        """Start the store's holder and the workers; return once the first worker answers (the
+        others join as they come up, so start-up does not wait for every worker). A store
+        served from memory answers from the on-disk store until its in-memory copy has loaded,
+        so start-up does not wait for the load either."""
+        if self.spec.in_memory:
+            self._forker = Forker(StoreSpec(self.spec.build, in_memory=False))
+        await self._forker.start()
+        if self.spec.in_memory:
+            self._background(self._load_into_memory())
+        else:
+            self.settled.set()
         self._idle.put_nowait(await self._spawn(kept=False))
         for _ in range(self.size - 1):
             self._background(self._respawn(kept=False))
@@ -182,6 +163,7 @@ class WorkerPool(Fetching):
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
+        await self._forker.stop()
 
     async def run(self, job: QueryJob, task: Task) -> QueryStream:
         """Run a task; return once its first chunk is in, raising its error if it failed."""
@@ -247,7 +229,29 @@ class WorkerPool(Fetching):
         self._put_back(worker)
 
     def _put_back(self, worker: _Worker) -> None:
+        if worker.forker is not self._forker:  # forked from the on-disk store's holder
+            self._replace(worker)
+            return
         (self._kept if worker.kept else self._idle).put_nowait(worker)
+
+    async def _load_into_memory(self) -> None:
+        """Load the in-memory copy in a new holder, then replace the workers on disk by its
+        forks: the idle ones now, the busy ones when their query ends."""
+        memory = Forker(self.spec)
+        try:
+            await memory.start()
+        except StoreUnavailable:
+            _log.exception("The in-memory copy did not load; serving from the on-disk store.")
+            return
+        if self._closed:
+            await memory.stop()
+            return
+        disk, self._forker = self._forker, memory
+        for queue in (self._idle, self._kept):
+            while not queue.empty():
+                self._replace(queue.get_nowait())
+        await disk.stop()
+        self.settled.set()
 
     def _replace(self, worker: _Worker) -> None:
         self._all.discard(worker)
@@ -265,18 +269,23 @@ class WorkerPool(Fetching):
             self._put_back(await self._spawn(kept=kept))
 
     async def _spawn(self, *, kept: bool) -> _Worker:
-        parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=worker_main, args=(self.spec, child), daemon=True)
-        process.start()
-        child.close()
-        worker = _Worker(process, parent, kept=kept)
+        ours, theirs = multiprocessing.Pipe()
+        forker = self._forker
+        try:
+            pid, pid_fd = await forker.fork(theirs)
+        except BaseException as err:
+            ours.close()
+            if isinstance(err, StoreUnavailable) and forker is not self._forker:
+                return await self._spawn(kept=kept)  # its holder was replaced meanwhile
+            raise
+        worker = _Worker(pid, pid_fd, ours, forker, kept=kept)
         self._all.add(worker)
-        ready = await asyncio.to_thread(_recv, parent, START_TIMEOUT_S)
-        if ready != b"R":
+        try:
+            await wait_ready(ours, "A query worker")
+        except StoreUnavailable:
             self._all.discard(worker)
             worker.kill()
-            detail = (ready or b" no answer")[1:].decode("utf-8", "replace")
-            raise StoreUnavailable(f"A query worker could not open the store:{detail}")
+            raise
         return worker
 
 
@@ -312,7 +321,10 @@ async def _next_message(conn: Connection, timeout_s: float) -> bytes | None:
             # Some loops (uvloop) leave a watched fd non-blocking, and the Connection then
             # mistakes a message still being written for a dead worker.
             os.set_blocking(fd, True)
-    return _recv(conn, 0)
+    try:
+        return conn.recv_bytes()
+    except (EOFError, OSError):
+        return b"Fthe query worker died"
 
 
 def _readable(conn: Connection) -> bool:
@@ -320,105 +332,3 @@ def _readable(conn: Connection) -> bool:
         return conn.poll(0)
     except (EOFError, OSError):
         return True  # recv_bytes will tell
-
-
-def _recv(conn: Connection, timeout_s: float) -> bytes | None:
-    """The next message, after waiting up to `timeout_s` (0: it is known to be there)."""
-    try:
-        if timeout_s > 0 and not conn.poll(timeout_s):
-            return None
-        return conn.recv_bytes()
-    except (EOFError, OSError):
-        return b"Fthe query worker died"
-
-
-# --- the worker process -------------------------------------------------------------------
-
-
-class _PipeWriter:
-    """A binary file-like object that sends what it is given in chunks."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.buffer = bytearray()
-        self.sent = False
-
-    def write(self, data: Any) -> int:
-        self.buffer += data
-        if len(self.buffer) >= CHUNK_BYTES:
-            self._send_chunk()
-        return len(data)
-
-    def flush(self) -> None:
-        """Nothing: the serializer's flushes must not cut a small output into messages."""
-
-    def _send_chunk(self) -> None:
-        if self.buffer:
-            self.conn.send_bytes(b"D" + bytes(self.buffer))
-            self.buffer.clear()
-            self.sent = True
-
-    def finish(self) -> None:
-        """Send what is left and the end: one message (``A``) when the output is small."""
-        if self.sent:
-            self._send_chunk()
-            self.conn.send_bytes(b"Z")
-        else:
-            self.conn.send_bytes(b"A" + bytes(self.buffer))
-
-
-def worker_main(spec: StoreSpec, conn: Connection) -> None:
-    """Open the store, then run tasks from `conn` until the pipe closes."""
-    from icj_graph.store import execute, open_store
-
-    try:
-        store = open_store(spec.build, in_memory=spec.in_memory)
-    except Exception as err:  # reported to the parent, which refuses to start
-        conn.send_bytes(b"F" + str(err).encode())
-        return
-    conn.send_bytes(b"R")
-    heap = Heap()
-    while True:
-        try:
-            task: Task = conn.recv()
-        except (EOFError, OSError):
-            return
-        pipe = _PipeWriter(conn)
-        writer = cast(IO[bytes], pipe)
-        ending = b""
-        heap.start()
-        try:
-            execute(store, task.text, task.media_type, writer, dataset=task.dataset)
-        except SyntaxError as err:
-            ending = b"S" + str(err).encode()
-        except Exception as err:  # the engine's evaluation error, reported to the client
-            pipe.buffer.clear()
-            ending = b"F" + str(err).encode()
-        heap.trim_if_grown()  # before the end goes out, so the parent sees what is left
-        if ending:
-            conn.send_bytes(ending)
-        else:
-            pipe.finish()
-
-
-class Heap:
-    """This process's heap, given back to the system after a query that made it grow.
-
-    The growth is counted per query: what stays resident across queries (the on-disk store's
-    block cache) must not make every later query pay for a trim."""
-
-    def __init__(self) -> None:
-        self._resident = Resident()
-        # glibc's malloc_trim, from the symbols already loaded (none elsewhere, e.g. musl)
-        self._trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
-        self._before = 0
-
-    def start(self) -> None:
-        """A query starts: remember the resident memory."""
-        self._before = self._resident.bytes()
-
-    def trim_if_grown(self) -> None:
-        """Release the memory the query freed (glibc's ``malloc_trim``) if the process grew by
-        more than TRIM_GROWTH_BYTES during it; a few ms, and only then."""
-        if self._trim is not None and self._resident.bytes() - self._before > TRIM_GROWTH_BYTES:
-            self._trim(0)
