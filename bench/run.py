@@ -233,7 +233,7 @@ def findings(datasets: list[dict[str, Any]]) -> list[str]:
             lines.append(
                 f"**{data['name']}** ({data['build']['triples']:,} triples), {ours}: "
                 + "; ".join(parts)
-                + f"; start-up {s[ours]['startup_s']} s; RSS {_rss(s[ours]['rss_mb'])}."
+                + f"; start-up {s[ours]['startup_s']} s; memory {_rss(s[ours]['rss_mb'])}."
             )
         ours = "icj-graph (cache off)" if "icj-graph (cache off)" in s else "icj-graph"
         over = report.overhead(data, ours)
@@ -268,7 +268,8 @@ def _against_engine(data: dict[str, Any], ours: str, bound: float = 3.0) -> str:
 
 def _rss(rss: dict[str, float]) -> str:
     workers = [v for k, v in rss.items() if k.startswith("worker")]
-    per_worker = f", {statistics.fmean(workers):.0f} MB per worker" if workers else ""
+    unique = " (unique)" if any(k.startswith("holder") for k in rss) else ""  # forked workers
+    per_worker = f", {statistics.fmean(workers):.0f} MB per worker{unique}" if workers else ""
     return f"{sum(rss.values()):.0f} MB in all{per_worker}"
 
 
@@ -331,6 +332,7 @@ def main() -> None:
     LOAD_AT_START.extend(os.getloadavg())
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so servers get stopped
     datasets: list[dict[str, Any]] = []
+    fresh: list[dict[str, Any]] = []  # measured in this run
     with tempfile.TemporaryDirectory(prefix="icj-bench-") as tmp:
         work = Path(tmp)
         plan_list: list[tuple[str, Path, int | None]] = (
@@ -360,15 +362,16 @@ def main() -> None:
                 load_concurrency=32,
             )
             data["generate_s"] = generated
-            datasets.append(data)
-            if args.merge:
+            fresh.append(data)
+            datasets = list(fresh)
+            if args.merge:  # the datasets of an earlier run that this one did not measure
                 kept = (
                     json.loads(RESULTS_JSON.read_text())["datasets"]
                     if RESULTS_JSON.exists()
                     else []
                 )
-                measured = {d["name"] for d in datasets}
-                datasets = [d for d in kept if d["name"] not in measured] + datasets
+                measured = {d["name"] for d in fresh}
+                datasets = [d for d in kept if d["name"] not in measured] + fresh
                 datasets.sort(key=lambda d: int(d["build"]["triples"]))
             # written after each dataset, in case a later one fails
             write_results(args.out, datasets, str(plan), mode)

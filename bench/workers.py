@@ -58,7 +58,8 @@ async def pool_figures(build: Path, *, in_memory: bool, size: int = 2) -> dict[s
             began = time.perf_counter()
             worker = await pool._spawn(kept=False)
             replace.append(time.perf_counter() - began)
-            pool._replace(worker)
+            pool._all.discard(worker)  # killed without a replacement: the pool keeps its size
+            worker.kill()
         held = [pool._idle.get_nowait() for _ in range(size)]
         for worker in held:  # every worker reads the whole store once
             pool._put_back(worker)
