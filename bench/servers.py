@@ -124,7 +124,20 @@ def start_icj(
     command += ["--workers", str(workers), "--store", str(store)]
     name = name or ("icj-graph" if cache else "icj-graph (cache off)")
     env = os.environ | ({} if cache else {"ICJ_GRAPH_CACHE_BYTES": "0"})
-    return launch(name, command, f"http://{HOST}:{port}/sparql", logs, env=env)
+    began = time.perf_counter()
+    server = launch(name, command, f"http://{HOST}:{port}/sparql", logs, env=env)
+    # It answers from the on-disk store while an in-memory copy loads: measure it as served.
+    with httpx.Client(timeout=5) as client:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while client.get(f"{server.base}/readyz").json().get("storage") == "loading":
+            if time.monotonic() > deadline:
+                server.stop()
+                raise TimeoutError(f"{name} still loads its in-memory copy")
+            time.sleep(0.05)
+    settled = time.perf_counter() - began
+    if settled - server.startup_s > 0.1:
+        server.notes.append(f"serves from memory after {settled:.1f} s")
+    return server
 
 
 def start_oxigraph(build: Path, logs: Path) -> Server:

@@ -70,6 +70,18 @@ def wait_until_up(base: str, *, timeout_s: float) -> None:
     pytest.fail(f"the server at {base} did not come up within {timeout_s} s")
 
 
+def wait_until_settled(base: str, *, timeout_s: float) -> dict[str, object]:
+    """Poll ``/readyz`` until the store is served as configured (not from disk while an
+    in-memory copy loads); return its answer."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        ready: dict[str, object] = httpx.get(f"{base}/readyz", timeout=5).json()
+        if ready.get("storage") != "loading":
+            return ready
+        time.sleep(0.1)
+    pytest.fail(f"the server at {base} still loads its in-memory copy after {timeout_s} s")
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server (PyPI ``oxigraph``) on loopback, loaded with the built data

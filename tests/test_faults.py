@@ -14,7 +14,15 @@ import httpx
 from icj_graph.build import build
 from icj_graph.settings import Settings
 from icj_graph.store import current_build, read_build_info
-from tests.conftest import FIXTURES, REPO, free_port, make_source, serve_cli, wait_until_up
+from tests.conftest import (
+    FIXTURES,
+    REPO,
+    free_port,
+    make_source,
+    serve_cli,
+    wait_until_settled,
+    wait_until_up,
+)
 
 MINIMAL = [FIXTURES / "minimal" / "minimal.ttl", REPO / "data" / "vocabularies.ttl"]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -57,7 +65,8 @@ def test_a_failed_build_leaves_the_running_server_serving(tmp_path: Path) -> Non
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(base, timeout_s=120)
-        before = httpx.get(f"{base}/readyz").json()
+        before = wait_until_settled(base, timeout_s=120)
+        assert before["storage"] == "memory"
         (source / "data" / "broken.ttl").write_text("PREFIX x: <http://x/>\nx:a x:b .\n")
         failed = cli(
             "build", "--source", str(source), "--store", str(store), stderr=subprocess.PIPE

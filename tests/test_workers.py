@@ -194,6 +194,7 @@ def test_a_holder_that_died_is_started_again_when_a_worker_is_needed(built_store
             StoreSpec(current_build(built_store), in_memory=False), size=1, timeout_s=1
         )
         await pool.start()
+        assert pool.storage == "disk"
         try:
             first = pool._forker._process.pid  # type: ignore[union-attr]
             os.kill(first or 0, signal.SIGKILL)
@@ -228,6 +229,7 @@ def test_a_pool_in_memory_answers_from_disk_until_its_copy_loads_then_only_from_
             memory = pool._forker._process.pid  # type: ignore[union-attr]
             parents = {_parent(w.pid) for w in pool._all}
             late = await (await pool.run(QueryJob(ASK.text, "ASK"), ASK)).read_all()
+            assert pool.storage == "memory"
             return early, disk or 0, memory or 0, parents, late
         finally:
             await pool.close()

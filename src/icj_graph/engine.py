@@ -24,6 +24,12 @@ class QueryEngine(Protocol):
         """How to fold text for accent-insensitive search in this store's SPARQL."""
         ...
 
+    @property
+    def storage(self) -> str:
+        """What answers queries now: ``memory``, ``disk``, ``loading`` (the on-disk store while
+        the in-memory copy loads) or ``remote``."""
+        ...
+
     async def start(self) -> None:
         """Get ready to answer (start workers, check the endpoint)."""
 
@@ -77,6 +83,11 @@ class CachedEngine(Fetching):
     def fold(self) -> Fold:
         """The wrapped engine's fold."""
         return self.engine.fold
+
+    @property
+    def storage(self) -> str:
+        """The wrapped engine's storage."""
+        return self.engine.storage
 
     async def start(self) -> None:
         """Start the wrapped engine."""

@@ -26,6 +26,8 @@ class RemoteEngine(Fetching):
 
     #: Remote stores lack our accent-folding function: search folds with standard SPARQL.
     fold = staticmethod(portable_fold)
+    #: What answers queries (see QueryEngine.storage).
+    storage = "remote"
 
     def __init__(self, endpoint: str, *, timeout_s: float) -> None:
         self.endpoint = endpoint

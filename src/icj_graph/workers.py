@@ -138,6 +138,13 @@ class WorkerPool(Fetching):
         #: memory answers from the on-disk store while its in-memory copy loads).
         self.settled = asyncio.Event()
 
+    @property
+    def storage(self) -> str:
+        """What answers queries now (see QueryEngine.storage)."""
+        if not self.spec.in_memory:
+            return "disk"
+        return "memory" if self.settled.is_set() else "loading"
+
     async def start(self) -> None:
         """Start the store's holder and the workers; return once the first worker answers (the
         others join as they come up, so start-up does not wait for every worker). A store

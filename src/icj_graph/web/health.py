@@ -20,8 +20,11 @@ async def healthz() -> dict[str, str]:
 
 @router.get("/readyz", summary="Readiness: the store answers; the version it serves")
 async def readyz(engine: EngineDep, build: BuildDep) -> JSONResponse:
-    """200 with the dataset version once a query worker answers; 503 otherwise."""
+    """200 with the dataset version once a query worker answers; 503 otherwise. ``storage``
+    says what answers: ``memory``, ``disk``, ``loading`` (the on-disk store, while the in-memory
+    copy loads: ready, but not yet at full speed) or ``remote``."""
     body: dict[str, object] = {
+        "storage": engine.storage,
         "version": build.version,
         "content_hash": build.content_hash,
         "built_at": build.built_at,
