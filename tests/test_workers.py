@@ -6,10 +6,17 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
+import subprocess
+import sys
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from icj_graph import forking
 from icj_graph.errors import QueryTimeout
 from icj_graph.sparql import QueryJob
 from icj_graph.store import current_build
@@ -238,3 +245,23 @@ def test_a_pool_in_memory_answers_from_disk_until_its_copy_loads_then_only_from_
     assert b'"boolean":true' in early and b'"boolean":true' in late
     assert memory != disk and parents == {memory}  # every disk worker was replaced
     assert _gone(disk)  # and the on-disk store's holder stopped
+
+
+def test_without_pidfds_a_worker_is_killed_by_its_process_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Where os.pidfd_open is missing (macOS) the holder answers with no descriptor, and the
+    # pool kills by process id.
+    monkeypatch.delattr(os, "pidfd_open")
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert forking._open_pid_fd(child.pid) == -1
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        holder, pool = Connection(os.dup(theirs.fileno())), Connection(os.dup(ours.fileno()))
+        worker_end = Connection(os.dup(ours.fileno()))
+        holder.send_bytes(f"{child.pid} 0".encode())  # what the holder answers without pidfds
+        pid, pid_fd = forking._request_fork(pool, worker_end)
+        forking.kill(pid, pid_fd)
+        assert child.wait(10) == -signal.SIGKILL and (pid, pid_fd) == (child.pid, -1)
+        for conn in (holder, pool, worker_end):
+            conn.close()

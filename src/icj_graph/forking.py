@@ -11,8 +11,9 @@ The on-disk (RocksDB) store is not opened in the holder: it runs threads, which 
 copy. A worker forked for it opens it read-only itself (milliseconds).
 
 The pool hands the holder one end of a new socket pair per worker (``SCM_RIGHTS``); the holder
-forks, and answers with the worker's process id and a pidfd, so the pool can kill exactly that
-process later, even after the holder has reaped it and its id was reused.
+forks, and answers with the worker's process id and, on Linux, a pidfd, so the pool can kill
+exactly that process later, even after the holder has reaped it and its id was reused (elsewhere,
+e.g. macOS, the pool kills by process id).
 """
 
 from __future__ import annotations
@@ -70,8 +71,8 @@ class Forker:
 
     async def fork(self, conn: Connection) -> tuple[int, int]:
         """Fork a worker that serves on `conn` (the worker's end of its pipe, closed here);
-        return its process id and a pidfd for it. A holder that died is started again; one
-        that was stopped raises StoreUnavailable."""
+        return its process id and a pidfd for it (-1 without pidfds). A holder that died is
+        started again; one that was stopped raises StoreUnavailable."""
         async with self._lock:
             try:
                 if self._stopped:
@@ -104,11 +105,16 @@ class Forker:
             self._process = None
 
 
-def kill(pid_fd: int) -> None:
-    """Kill the worker behind `pid_fd` (if it still runs) and close the descriptor."""
+def kill(pid: int, pid_fd: int) -> None:
+    """Kill the worker behind `pid_fd` (if it still runs) and close the descriptor; by its
+    process id `pid` where there is no descriptor (-1)."""
     with contextlib.suppress(ProcessLookupError, OSError):
+        if pid_fd < 0:
+            os.kill(pid, signal.SIGKILL)
+            return
         signal.pidfd_send_signal(pid_fd, signal.SIGKILL)
-    os.close(pid_fd)
+    if pid_fd >= 0:
+        os.close(pid_fd)
 
 
 async def wait_ready(conn: Connection, who: str) -> None:
@@ -131,8 +137,8 @@ def _first_message(conn: Connection) -> bytes | None:
 
 def _request_fork(control: Connection, conn: Connection) -> tuple[int, int]:
     send_handle(control, conn.fileno(), 0)
-    pid = int(control.recv_bytes())
-    return pid, recv_handle(control)
+    pid, has_fd = map(int, control.recv_bytes().split())
+    return pid, recv_handle(control) if has_fd else -1
 
 
 # --- the holder process ---------------------------------------------------------------------
@@ -176,11 +182,20 @@ def holder_main(build: Path, *, in_memory: bool, control: Connection) -> None:
             finally:
                 os._exit(0)
         os.close(worker_fd)
-        pid_fd = os.pidfd_open(pid)
+        pid_fd = _open_pid_fd(pid)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
-        control.send_bytes(str(pid).encode())
-        send_handle(control, pid_fd, 0)
-        os.close(pid_fd)
+        control.send_bytes(f"{pid} {int(pid_fd >= 0)}".encode())
+        if pid_fd >= 0:
+            send_handle(control, pid_fd, 0)
+            os.close(pid_fd)
+
+
+def _open_pid_fd(pid: int) -> int:
+    """A pidfd for `pid` (Linux 5.3 and later), else -1."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return -1
 
 
 def _reap(signum: int, frame: Any) -> None:

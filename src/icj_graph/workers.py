@@ -102,7 +102,7 @@ class _Worker:
         self.resident = Resident(pid)
 
     def kill(self) -> None:
-        kill(self.pid_fd)
+        kill(self.pid, self.pid_fd)
         self.conn.close()
         self.resident.close()
 
