@@ -115,6 +115,16 @@ def test_example_query_runs_and_charts_aggregates(page: Page) -> None:
     expect(page.locator("#share-status")).to_contain_text("numeric column")
 
 
+def test_query_editor_opens_on_an_example_with_our_prefixes(page: Page) -> None:
+    page.goto("/query")
+    code = page.locator("#yasgui .CodeMirror-code")
+    expect(code).to_contain_text("# title: Cases and accused per tribunal")
+    expect(code).to_contain_text("PREFIX icj:  <https://w3id.org/icj-graph/ontology#>")
+    expect(code).not_to_contain_text("?sub ?pred ?obj")  # the editor's own generic default
+    page.locator("#yasgui .yasqe_queryButton").click()
+    expect(page.locator(".yasr")).to_contain_text("ICTY", timeout=15_000)
+
+
 def test_results_link_to_this_servers_entity_pages(page: Page, server: str) -> None:
     query = (
         'SELECT ?case WHERE { ?case <https://w3id.org/icj-graph/ontology#caseNumber> "IT-09-92" }'

@@ -19,6 +19,8 @@ from icj_graph.web.linked_data import served_base
 from icj_graph.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
+#: The example the query editor opens on: short, with our prefixes, and a table worth charting.
+STARTER = "cases-per-tribunal"
 _TRIBUNALS = f"""PREFIX icj: <{NS}>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -65,9 +67,13 @@ async def search(request: Request, engine: EngineDep, q: Annotated[str, Query()]
 
 @router.get("/query")
 async def query_page(request: Request, settings: SettingsDep) -> Response:
-    """The SPARQL editor with the examples of queries/, loadable with one click."""
+    """The SPARQL editor, opening on the STARTER example, with the examples of queries/ below,
+    loadable with one click."""
     examples = load_examples(settings.source_dir / "queries")
-    return templates.TemplateResponse(request, "query.html", {"examples": examples})
+    starter = next((e for e in examples if e.name == STARTER), None)
+    return templates.TemplateResponse(
+        request, "query.html", {"examples": examples, "starter": starter}
+    )
 
 
 @router.get("/stats")

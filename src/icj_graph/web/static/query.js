@@ -5,12 +5,15 @@
   var CANONICAL = "https://w3id.org/icj-graph/";
   var root = document.getElementById("yasgui");
   var params = new URLSearchParams(window.location.search);
+  var yasqe = { prefixCcApi: "/prefixes.json", autocompleters: ["prefixes", "variables"], resizeable: true };
+  // A new tab opens on an example with our prefixes, not the editor's generic triple pattern.
+  if (root.dataset.starter) { yasqe.value = root.dataset.starter; }
   var yasgui = new window.Yasgui(root, {
     requestConfig: { endpoint: root.dataset.endpoint, method: "POST" },
     copyEndpointOnNewTab: false,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: root.dataset.endpoint }]; } },
     persistenceId: null,
-    yasqe: { prefixCcApi: "/prefixes.json", autocompleters: ["prefixes", "variables"], resizeable: true },
+    yasqe: yasqe,
     yasr: { prefixes: {} }
   });
   function tab() { return yasgui.getTab(); }
