@@ -226,7 +226,8 @@ def _workers(figures: dict[str, Any] | None) -> list[str]:
         "| pool start-up: the first worker answers (from the on-disk store while an in-memory "
         f"copy loads) / all workers on the store as served | {figures['startup_first_s']} s"
         f" / {figures['startup_all_s']} s |",
-        f"| a worker replaced (killed at a timeout): forked from the holder, median of 5 "
+        "| every worker busy with a query past its timeout: from the timeout to the next "
+        "answer (the workers killed, forks of the holder in their place), median of 5 "
         f"| {figures['replace_ms']} ms |",
         "| the same as a new interpreter that imports the engine and opens the store (how "
         f"workers started before release 0.6.0), median of 3 "
