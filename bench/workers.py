@@ -93,8 +93,8 @@ def _holder() -> psutil.Process:
 
 
 async def _back_after_timeout(pool: WorkerPool) -> float:
-    """Seconds from a query's timeout to the next query's answer, every other worker busy: the
-    time to kill the worker that ran past its timeout and fork its replacement."""
+    """Seconds from the timeouts of queries that kept every worker busy to the next query's
+    answer: the time to kill those workers and fork their replacements."""
     idle = [pool.run(QueryJob(SLOW, "SELECT"), Task(SLOW, "text/csv")) for _ in range(pool.size)]
     results = await asyncio.gather(*idle, return_exceptions=True)
     assert all(isinstance(r, QueryTimeout) for r in results), results

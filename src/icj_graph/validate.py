@@ -37,11 +37,12 @@ CORE_BATCH = 25_000
 """Subjects per pySHACL run: bounds the rdflib graph pySHACL works on (1M triples: 1.4 GB peak)."""
 _CORE_RESULTS = """
 PREFIX sh: <http://www.w3.org/ns/shacl#>
-SELECT ?focus ?path ?shape ?message WHERE {
+SELECT ?focus ?path ?shape ?message ?value WHERE {
   ?r a sh:ValidationResult ; sh:resultSeverity sh:Violation ; sh:focusNode ?focus ;
      sh:sourceShape ?shape .
   OPTIONAL { ?r sh:resultPath ?path }
   OPTIONAL { ?r sh:resultMessage ?message }
+  OPTIONAL { ?r sh:value ?value . FILTER (!isBlank(?value)) }
 }
 """
 _CONSTRAINTS = """
@@ -142,10 +143,21 @@ def _core_violations(
                         node,
                         _short(row.path),
                         _node_shape(core, data, row.shape, node),
-                        row.message,
+                        _with_value(str(row.message), row.value),
                     )
                 )
     return found
+
+
+def _with_value(message: str, value: object) -> str:
+    """The message, naming the offending value when the result has one (a URL, a date, ...).
+
+    >>> _with_value("Cite a source by its public address.", "http://tinyurl.com/x")
+    'Cite a source by its public address. (value: http://tinyurl.com/x)'
+    >>> _with_value("Add a dcterms:source.", None)
+    'Add a dcterms:source.'
+    """
+    return message if value is None else f"{message} (value: {value})"
 
 
 def _node_shape(core: rdflib.Graph, data: Store, shape: rdflib.term.Node, focus: str) -> str:
@@ -205,7 +217,7 @@ def _sparql_violations(
         assert isinstance(rows, QuerySolutions)
         for row in rows:
             value = row["value"] if "value" in [v.value for v in rows.variables] else None
-            message = constraint.message + (f" (value: {value.value})" if value is not None else "")
+            message = _with_value(constraint.message, value.value if value is not None else None)
             found.add(
                 _violation(files, row["this"].value, None, _short_iri(constraint.shape), message)
             )

@@ -40,6 +40,15 @@ def test_broken_fixture_is_caught(tmp_path: Path, fixture: Path) -> None:
     assert violation.file == f"data/{fixture.name}"
 
 
+def test_a_violation_names_the_offending_value(tmp_path: Path) -> None:
+    # Which of a subject's sources is wrong is not otherwise visible in the report.
+    fixture = FIXTURES / "broken" / "SourceShape--shortened-link.ttl"
+    _, violations = check(make_source(tmp_path, [*MINIMAL, fixture]))
+    assert [v.message.rsplit(" (", 1)[1] for v in violations] == [
+        "value: https://tinyurl.com/y4vznuqd)"
+    ]
+
+
 def test_batched_validation_finds_what_one_pass_finds(tmp_path: Path) -> None:
     # Core constraints run a few subjects at a time; a batch must still see the classes of the
     # nodes its subjects point to, and must not report nodes that belong to another batch.
