@@ -40,10 +40,11 @@ RESULTS = (
 RESULTS_JSON = RESULTS[0].media_type
 #: CONSTRUCT and DESCRIBE results, and every RDF document; the first is the default.
 GRAPHS = (
-    Format("text/turtle", ("turtle", "ttl"), RdfFormat.TURTLE),
+    # N3 is a superset of Turtle: clients that ask for N3 (SPARQLWrapper's format=n3) get Turtle.
+    Format("text/turtle", ("turtle", "ttl", "n3"), RdfFormat.TURTLE),
     Format("application/n-triples", ("ntriples", "nt"), RdfFormat.N_TRIPLES),
     Format("application/ld+json", ("jsonld", "json-ld", "json"), RdfFormat.JSON_LD),
-    Format("application/rdf+xml", ("rdfxml", "rdf", "xml"), RdfFormat.RDF_XML),
+    Format("application/rdf+xml", ("rdfxml", "rdf+xml", "rdf", "xml"), RdfFormat.RDF_XML),
 )
 #: HTML, for the routes that also offer a page (what it is rendered from is up to the route).
 HTML = Format("text/html", ("html",), RdfFormat.TURTLE)
@@ -54,7 +55,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "text/xml": ("application/sparql-results+xml", "application/rdf+xml"),
     "text/plain": ("application/n-triples",),
     "application/x-turtle": ("text/turtle",),
+    "application/turtle": ("text/turtle",),
+    "text/n3": ("text/turtle",),
+    "text/rdf+n3": ("text/turtle",),
+    "application/n3": ("text/turtle",),
     "application/json+ld": ("application/ld+json",),
+    "application/x-json+ld": ("application/ld+json",),
 }
 #: Every ``format=`` name we know, for any kind of answer.
 KNOWN_NAMES = frozenset(n for f in (*RESULTS, *GRAPHS, HTML) for n in (f.media_type, *f.names))
