@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from icj_graph.errors import StoreUnavailable
-from icj_graph.worker_process import serve
+from icj_graph.worker_process import open_or_report, serve
 
 if TYPE_CHECKING:
     from icj_graph.workers import StoreSpec
@@ -154,14 +154,10 @@ def main() -> None:
 def holder_main(build: Path, *, in_memory: bool, control: Connection) -> None:
     """Load the store if it is held in memory, then fork a worker for each socket the pool
     sends on `control`, until `control` closes."""
-    from icj_graph.store import open_store
-
     store = None
     if in_memory:
-        try:
-            store = open_store(build, in_memory=True)
-        except Exception as err:  # reported to the pool, which refuses to start
-            control.send_bytes(b"F" + str(err).encode())
+        store = open_or_report(build, in_memory=True, conn=control)
+        if store is None:
             return
     signal.signal(signal.SIGCHLD, _reap)
     control.send_bytes(b"R")

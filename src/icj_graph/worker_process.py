@@ -30,13 +30,11 @@ def serve(store: Store | None, build: Path, conn: Connection) -> None:
     """Say ready, then run tasks from `conn` until the pipe closes. Without a `store` (the
     holder keeps none on disk: a fork does not copy the engine's threads), open the on-disk
     store of `build` read-only first."""
-    from icj_graph.store import execute, open_store
+    from icj_graph.store import execute
 
     if store is None:
-        try:
-            store = open_store(build, in_memory=False)
-        except Exception as err:  # reported to the parent, which refuses to start
-            conn.send_bytes(b"F" + str(err).encode())
+        store = open_or_report(build, in_memory=False, conn=conn)
+        if store is None:
             return
     conn.send_bytes(b"R")
     heap = Heap()
@@ -61,6 +59,18 @@ def serve(store: Store | None, build: Path, conn: Connection) -> None:
             conn.send_bytes(ending)
         else:
             pipe.finish()
+
+
+def open_or_report(build: Path, *, in_memory: bool, conn: Connection) -> Store | None:
+    """Open the store of `build`; if it cannot be opened, say why on `conn` (the parent then
+    refuses to start) and return None."""
+    from icj_graph.store import open_store
+
+    try:
+        return open_store(build, in_memory=in_memory)
+    except Exception as err:  # any failure to open: the reason goes to the parent
+        conn.send_bytes(b"F" + str(err).encode())
+        return None
 
 
 class _PipeWriter:
