@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from icj_graph import forking
-from icj_graph.errors import QueryTimeout
+from icj_graph.errors import QueryTimeout, StoreUnavailable
 from icj_graph.sparql import QueryJob
 from icj_graph.store import current_build
 from icj_graph.worker_process import Heap
@@ -265,3 +265,20 @@ def test_without_pidfds_a_worker_is_killed_by_its_process_id(
         assert child.wait(10) == -signal.SIGKILL and (pid, pid_fd) == (child.pid, -1)
         for conn in (holder, pool, worker_end):
             conn.close()
+
+
+@pytest.mark.parametrize("in_memory", [True, False])
+def test_a_store_that_cannot_be_opened_stops_the_pool_with_the_reason(
+    built_store: Path, tmp_path: Path, in_memory: bool
+) -> None:
+    """The holder (in memory) or the first worker (on disk) reports why it could not open the
+    store, and the pool refuses to start with that reason instead of serving nothing."""
+    import shutil
+
+    broken = tmp_path / "build"
+    shutil.copytree(current_build(built_store), broken)
+    (broken / "oxigraph" / "CURRENT").write_text("not a manifest\n")
+    pool = WorkerPool(StoreSpec(broken, in_memory=in_memory), size=1, timeout_s=30)
+    with pytest.raises(StoreUnavailable, match=r"could not open the store: \S") as caught:
+        asyncio.run(pool.start())
+    assert "CURRENT" in str(caught.value) or "MANIFEST" in str(caught.value), caught.value

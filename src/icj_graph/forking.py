@@ -122,8 +122,8 @@ async def wait_ready(conn: Connection, who: str) -> None:
     the store; raise StoreUnavailable with the reason it gave instead, or on no answer."""
     ready = await asyncio.to_thread(_first_message, conn)
     if ready != b"R":
-        detail = (ready or b" no answer")[1:].decode("utf-8", "replace")
-        raise StoreUnavailable(f"{who} could not open the store:{detail}")
+        detail = ready[1:].decode("utf-8", "replace") if ready else "no answer"
+        raise StoreUnavailable(f"{who} could not open the store: {detail}")
 
 
 def _first_message(conn: Connection) -> bytes | None:

@@ -157,7 +157,11 @@ class WorkerPool(Fetching):
             self._background(self._load_into_memory())
         else:
             self.settled.set()
-        self._idle.put_nowait(await self._spawn(kept=False))
+        try:
+            self._idle.put_nowait(await self._spawn(kept=False))
+        except BaseException:  # no worker could open the store: leave no holder behind
+            await self.close()
+            raise
         for _ in range(self.size - 1):
             self._background(self._respawn(kept=False))
         self._background(self._respawn(kept=True))
