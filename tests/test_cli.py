@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -77,3 +78,16 @@ def test_serve_builds_when_there_is_no_store_and_answers(tmp_path: Path) -> None
         process.terminate()
         output, _ = process.communicate(timeout=30)
     assert "building it first" in output
+
+
+def test_serve_refuses_a_store_that_cannot_be_opened_in_one_line(
+    built_store: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "store"
+    shutil.copytree(built_store.resolve(), store)
+    (store / "oxigraph" / "CURRENT").write_text("not a manifest\n")
+    done = run_cli("serve", "--store", str(store), "--port", str(free_port()))
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        f"error: The store at {store} cannot be opened: Corruption: CURRENT file corrupted"
+    ), done.stderr

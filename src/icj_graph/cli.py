@@ -105,13 +105,15 @@ def serve(
     import uvicorn
 
     from icj_graph.build import build as run_build
-    from icj_graph.store import INFO_FILE
+    from icj_graph.store import INFO_FILE, current_build, open_store
     from icj_graph.web.app import server_config
 
     settings = _settings(source, store, workers=workers)
     if not (settings.store_path / INFO_FILE).is_file():
         _say(f"no store at {settings.store_path}: building it first")
         run_build(settings, progress=_say)
+    if settings.store_url is None:  # one line of error, rather than a failed server start
+        open_store(current_build(settings.store_path), in_memory=False)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request is ours
     uvicorn.Server(server_config(settings, host=host, port=port, log_level="info")).run()

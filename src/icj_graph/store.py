@@ -86,7 +86,7 @@ def open_store(build: Path, *, in_memory: bool) -> Store:
         store = Store()
         store.bulk_load(path=build / DATASET_FILE, format=RdfFormat.N_QUADS)
         return store
-    except OSError as err:
+    except (OSError, RuntimeError) as err:  # RocksDB reports corruption as a RuntimeError
         raise StoreUnavailable(f"The store at {build} cannot be opened: {err}") from None
 
 
