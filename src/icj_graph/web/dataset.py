@@ -11,15 +11,17 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from pyoxigraph import RdfFormat, parse, serialize
 
 from icj_graph.dumps import CHECKSUMS_FILE, DUMPS_DIR
-from icj_graph.errors import UnknownEntity
+from icj_graph.errors import BadRequest, UnknownEntity, UnknownResource
 from icj_graph.formats import GRAPHS, HTML, RESULTS_JSON, Format, negotiate
 from icj_graph.iris import CANONICAL_BASE
-from icj_graph.load import graph_iri
+from icj_graph.load import GRAPH_BASE, graph_iri
 from icj_graph.metadata import function_descriptions, void_description
+from icj_graph.sparql import check_query
 from icj_graph.store import CHANGES_FILE, current_build
 from icj_graph.vocab import PREFIXES
 from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
+from icj_graph.web.endpoint import respond
 from icj_graph.web.linked_data import (
     DOCUMENT_RESPONSES,
     EXTENSIONS,
@@ -28,6 +30,7 @@ from icj_graph.web.linked_data import (
     served_base,
 )
 from icj_graph.web.templating import templates
+from icj_graph.workers import Task
 
 router = APIRouter(tags=["Dataset"])
 ONTOLOGY_GRAPH = graph_iri("ontology/icj")
@@ -137,6 +140,55 @@ async def named_graph(name: str, request: Request, engine: EngineDep, build: Bui
     body = await engine.fetch(construct, fmt.media_type)
     headers = {**cache_headers(build, variant), "Vary": "Accept"}
     return Response(body, media_type=content_type, headers=headers)
+
+
+@router.get(
+    "/graph-store",
+    summary="Graph Store Protocol, read side: a named graph (?graph=IRI) or the default graph",
+    responses={
+        **DOCUMENT_RESPONSES,
+        304: {"description": "Not Modified."},
+        400: {"description": "Neither or both of ?graph and ?default."},
+        404: {"description": "No such graph."},
+    },
+)
+async def graph_store(
+    request: Request,
+    engine: EngineDep,
+    build: BuildDep,
+    settings: SettingsDep,
+    graph: str | None = None,
+    default: str | None = None,
+) -> Response:
+    """The SPARQL 1.1 Graph Store HTTP Protocol (indirect identification), read only:
+    ``?graph=https://w3id.org/icj-graph/graph/data/icty`` answers that graph's triples,
+    ``?default`` the default graph (the union of all graphs: the whole dataset, streamed; the
+    dumps are the cheaper way to get it). PUT, POST and DELETE are refused (405)."""
+    if (graph is None) == (default is None):
+        raise BadRequest("Name one graph: ?graph=<IRI of a named graph>, or ?default.")
+    if graph is not None:
+        return await named_graph(_graph_name(graph, request), request, engine, build)
+    fmt, content_type = _rdf_or_text(request)
+    variant = f"graph-store-default-{content_type.split(';')[0]}"
+    cached = not_modified(request, build, variant)
+    if cached:
+        return cached
+    job = check_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", settings)
+    stream = await engine.run(job, Task(job.text, fmt.media_type, job.dataset))
+    return respond(stream, content_type, {**cache_headers(build, variant), "Vary": "Accept"})
+
+
+def _graph_name(iri: str, request: Request) -> str:
+    """The name of one of our named graphs, from its IRI (canonical, or on this host)."""
+    for base in (GRAPH_BASE, f"{served_base(request)}graph/"):
+        if iri.startswith(base) and iri != base:
+            return iri.removeprefix(base)
+    raise UnknownResource(
+        iri,
+        f"No graph <{iri}> is served here: its named graphs are {GRAPH_BASE}data/<file>, "
+        f"{GRAPH_BASE}ontology/icj and {GRAPH_BASE}inferred (listed in /.well-known/void); "
+        "?default is their union.",
+    )
 
 
 def _rdf_or_text(request: Request) -> tuple[Format, str]:

@@ -26,7 +26,7 @@ from icj_graph.sparql import check_query
 from icj_graph.store import BuildInfo
 from icj_graph.web.caching import cache_headers, not_modified
 from icj_graph.web.deps import Service, ServiceDep
-from icj_graph.workers import Task
+from icj_graph.workers import QueryStream, Task
 
 router = APIRouter(tags=["SPARQL"])
 FORM = "application/x-www-form-urlencoded"
@@ -157,10 +157,14 @@ async def _answer(request: Request, params: list[tuple[str, str]], service: Serv
         if cached:
             return cached
         headers.update(cache_headers(service.build, variant))
-    stream = await service.engine.run(job, task)
+    return respond(await service.engine.run(job, task), fmt.content_type, headers)
+
+
+def respond(stream: QueryStream, content_type: str, headers: dict[str, str]) -> Response:
+    """The response for a running query's output: whole if it is already all here, else streamed."""
     if stream.complete:  # a small result: no need for a streaming response's machinery
-        return Response(stream.first, media_type=fmt.content_type, headers=headers)
-    return StreamingResponse(aiter(stream), media_type=fmt.content_type, headers=headers)
+        return Response(stream.first, media_type=content_type, headers=headers)
+    return StreamingResponse(aiter(stream), media_type=content_type, headers=headers)
 
 
 def _describe_service(request: Request, build: BuildInfo, federation: bool) -> Response:
