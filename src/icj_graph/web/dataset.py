@@ -163,7 +163,7 @@ async def graph_store(
     """The SPARQL 1.1 Graph Store HTTP Protocol (indirect identification), read only:
     ``?graph=https://w3id.org/icj-graph/graph/data/icty`` answers that graph's triples,
     ``?default`` the default graph (the union of all graphs: the whole dataset, streamed; the
-    dumps are the cheaper way to get it). PUT, POST and DELETE are refused (405)."""
+    dumps are the cheaper way to get it). The store is read-only: writes get 405."""
     if (graph is None) == (default is None):
         raise BadRequest("Name one graph: ?graph=<IRI of a named graph>, or ?default.")
     if graph is not None:
