@@ -215,8 +215,9 @@ def _sparql_violations(
     for constraint in sparql_constraints(shapes):
         rows = data.query(constraint.query, use_default_graph_as_union=True)
         assert isinstance(rows, QuerySolutions)
+        has_value = "value" in [v.value for v in rows.variables]
         for row in rows:
-            value = row["value"] if "value" in [v.value for v in rows.variables] else None
+            value = row["value"] if has_value else None
             message = _with_value(constraint.message, value.value if value is not None else None)
             found.add(
                 _violation(files, row["this"].value, None, _short_iri(constraint.shape), message)

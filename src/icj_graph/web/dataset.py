@@ -16,7 +16,7 @@ from icj_graph.formats import GRAPHS, HTML, RESULTS_JSON, Format, negotiate
 from icj_graph.iris import CANONICAL_BASE
 from icj_graph.load import GRAPH_BASE, graph_iri
 from icj_graph.metadata import function_descriptions, void_description
-from icj_graph.sparql import check_query
+from icj_graph.sparql import QueryJob
 from icj_graph.store import CHANGES_FILE, current_build
 from icj_graph.vocab import PREFIXES
 from icj_graph.web.caching import cache_headers, not_modified
@@ -48,6 +48,8 @@ WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{
   OPTIONAL {{ ?term <http://www.w3.org/2000/01/rdf-schema#domain> ?domain }}
   OPTIONAL {{ ?term <http://www.w3.org/2000/01/rdf-schema#range> ?range }}
 }} }} GROUP BY ?term ?kind ?label ?comment ORDER BY ?kind ?term"""
+#: The default graph (the union of all graphs), as the Graph Store Protocol's ``?default``.
+_DEFAULT_GRAPH = QueryJob("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT")
 _ONTOLOGY = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
 
 
@@ -156,7 +158,6 @@ async def graph_store(
     request: Request,
     engine: EngineDep,
     build: BuildDep,
-    settings: SettingsDep,
     graph: str | None = None,
     default: str | None = None,
 ) -> Response:
@@ -173,8 +174,7 @@ async def graph_store(
     cached = not_modified(request, build, variant)
     if cached:
         return cached
-    job = check_query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", settings)
-    stream = await engine.run(job, Task(job.text, fmt.media_type, job.dataset))
+    stream = await engine.run(_DEFAULT_GRAPH, Task(_DEFAULT_GRAPH.text, fmt.media_type))
     return respond(stream, content_type, {**cache_headers(build, variant), "Vary": "Accept"})
 
 
