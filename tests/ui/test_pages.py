@@ -157,6 +157,14 @@ def test_person_page_lists_cases_across_tribunals(page: Page) -> None:
     shot(page, "person")
 
 
+def test_a_case_whose_number_no_source_gives_is_named_by_its_title(page: Page) -> None:
+    page.goto("/id/person/zoran-marinic")
+    row = page.locator("#prosecutions tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Prosecutor v. Zoran Marinić")
+    expect(row).to_contain_text("Withdrawn")
+
+
 def test_person_page_shows_measures_against_them(page: Page) -> None:
     page.goto("/id/person/karim-khan")
     timeline = page.locator("#timeline")
