@@ -188,9 +188,9 @@ def diff(
     import json
     from dataclasses import asdict
 
-    from icj_graph.diff import compare, read_triples
+    from icj_graph.diff import compare_files
 
-    changes = compare(read_triples(old), read_triples(new))
+    changes = compare_files(old, new)
     typer.echo(json.dumps(asdict(changes), indent=1) if as_json else changes.summary())
 
 

@@ -53,24 +53,49 @@ class Changes:
         return "; ".join(parts) + (". " if parts else "") + totals + "."
 
 
-def read_triples(path: Path) -> set[Triple]:
+def read_triples(path: Path, *, with_inferred: bool = False) -> set[Triple]:
     """The asserted triples of a build folder, a store link, or a dump file (.nq, .nt, .ttl,
-    .jsonld, optionally .gz); inferred triples are left out when the graphs are known."""
-    if path.is_dir():
-        path = path.resolve() / DATASET_FILE
-    suffixes = path.suffixes
-    gzipped = suffixes[-1:] == [".gz"]
-    kind = _FORMATS.get((suffixes[-2] if gzipped else path.suffix) if suffixes else "")
-    if kind is None or not path.is_file():
-        raise DataError(f"{path}: not a build, a store or a dump (.nq, .nt, .ttl, .jsonld).")
-    data = gzip.decompress(path.read_bytes()) if gzipped else path.read_bytes()
+    .jsonld, optionally .gz); inferred triples are left out when the graphs are known (an
+    N-Quads dump, a build), kept with ``with_inferred``."""
+    data, kind = _read(path)
     if kind.supports_datasets:
         return {
             q.triple
             for q in parse(data, format=kind)
-            if getattr(q.graph_name, "value", "") != INFERRED
+            if with_inferred or getattr(q.graph_name, "value", "") != INFERRED
         }
     return set(parse(data, format=kind))
+
+
+def compare_files(old: Path, new: Path) -> Changes:
+    """`compare` two builds or dumps. A dump without graphs (.nt, .ttl, .jsonld) cannot tell
+    inferred triples from asserted ones, so against one the inferred triples count on both sides."""
+    with_inferred = not (_knows_graphs(old) and _knows_graphs(new))
+    return compare(
+        read_triples(old, with_inferred=with_inferred),
+        read_triples(new, with_inferred=with_inferred),
+    )
+
+
+def _read(path: Path) -> tuple[bytes, RdfFormat]:
+    """The bytes of a build's dataset or of a dump, and their format."""
+    if path.is_dir():
+        path = path.resolve() / DATASET_FILE
+    kind = _format(path)
+    if kind is None or not path.is_file():
+        raise DataError(f"{path}: not a build, a store or a dump (.nq, .nt, .ttl, .jsonld).")
+    return (gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()), kind
+
+
+def _format(path: Path) -> RdfFormat | None:
+    suffixes = path.suffixes
+    gzipped = suffixes[-1:] == [".gz"]
+    return _FORMATS.get((suffixes[-2] if gzipped else path.suffix) if suffixes else "")
+
+
+def _knows_graphs(path: Path) -> bool:
+    kind = RdfFormat.N_QUADS if path.is_dir() else _format(path)
+    return kind is not None and kind.supports_datasets
 
 
 def canonical_blank_nodes(triples: set[Triple]) -> set[Triple]:
