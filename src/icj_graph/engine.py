@@ -3,11 +3,11 @@ SPARQL endpoint. Both keep our policy, formats and timeout; the app cannot tell 
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol
 
+from icj_graph.lru import LruBytes
 from icj_graph.remote import RemoteEngine
 from icj_graph.search import Fold
 from icj_graph.settings import Settings
@@ -72,12 +72,7 @@ class CachedEngine(Fetching):
 
     def __init__(self, engine: QueryEngine, *, max_bytes: int, max_entry_bytes: int) -> None:
         self.engine = engine
-        self.max_bytes = max_bytes
-        self.max_entry_bytes = max_entry_bytes
-        self.entries: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
-        self.size = 0
-        self.hits = 0
-        self.misses = 0
+        self.memory = LruBytes(max_bytes=max_bytes, max_entry_bytes=max_entry_bytes)
 
     @property
     def fold(self) -> Fold:
@@ -95,21 +90,18 @@ class CachedEngine(Fetching):
 
     async def close(self) -> None:
         """Close the wrapped engine and forget everything."""
-        self.entries.clear()
+        self.memory.clear()
         await self.engine.close()
 
     async def run(self, job: QueryJob, task: Task) -> QueryStream:
         """The remembered output, or the engine's, remembered if it is small enough."""
         key = (task.text, task.media_type, task.dataset)
-        if key in self.entries:
-            self.entries.move_to_end(key)
-            self.hits += 1
-            return QueryStream(self.entries[key])
-        self.misses += 1
+        remembered = self.memory.get(key)
+        if remembered is not None:
+            return QueryStream(remembered)
         stream = await self.engine.run(job, task)
         if stream.complete:
-            if len(stream.first) <= self.max_entry_bytes:
-                self._store(key, stream.first)
+            self.memory.put(key, stream.first)
             return stream
         return QueryStream(b"", self._remember(key, stream))
 
@@ -118,15 +110,8 @@ class CachedEngine(Fetching):
         size = 0
         async for chunk in stream:
             size += len(chunk)
-            if size <= self.max_entry_bytes:
+            if size <= self.memory.max_entry_bytes:
                 parts.append(chunk)
             yield chunk
-        if size <= self.max_entry_bytes:
-            self._store(key, b"".join(parts))
-
-    def _store(self, key: tuple[object, ...], body: bytes) -> None:
-        self.entries[key] = body
-        self.size += len(body)
-        while self.size > self.max_bytes and self.entries:
-            _, dropped = self.entries.popitem(last=False)
-            self.size -= len(dropped)
+        if size <= self.memory.max_entry_bytes:
+            self.memory.put(key, b"".join(parts))

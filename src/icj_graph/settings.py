@@ -78,8 +78,8 @@ class Settings(BaseSettings):
     cache_bytes: int = Field(
         default=64_000_000,
         ge=0,
-        description="Memory for remembered query results (the data cannot change while a "
-        "build is served); 0 turns the cache off.",
+        description="Memory for remembered query results, and as much for compacted API items "
+        "(the data cannot change while a build is served); 0 turns both caches off.",
     )
     cache_entry_bytes: int = Field(
         default=1_000_000,

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
 import rdflib
 from pyld import jsonld
+
+from icj_graph.settings import Settings
+from tests.conftest import SOURCE, serve_in_thread
 
 CANONICAL = "https://w3id.org/icj-graph/"
 
@@ -178,3 +184,28 @@ def test_openapi_documents_collections_and_filters(client: httpx.Client) -> None
     assert "400, listing the valid ones" in parameters["tribunal"]["description"]
     assert "at most 100" in parameters["per_page"]["description"]
     assert "altLabel" in paths["/api/{collection}/{slug}"]["get"]["description"]
+
+
+def test_compacting_large_items_does_not_hold_up_other_requests(built_store: Path) -> None:
+    """JSON-LD compaction of a large case (pure Python, most of a second) runs off the event
+    loop: a health probe sent while four of them are being compacted answers before any."""
+    base, server, thread = serve_in_thread(
+        Settings(source_dir=SOURCE, store_path=built_store, workers=2, cache_bytes=0)
+    )
+    finished: list[str] = []
+
+    def fetch(path: str) -> None:
+        assert httpx.get(base + path, timeout=60).status_code == 200
+        finished.append(path)
+
+    try:
+        with ThreadPoolExecutor(max_workers=5) as pool:
+            items = [pool.submit(fetch, "/api/cases/imtfe-main") for _ in range(4)]
+            time.sleep(0.3)  # let the four reach the server first
+            probe = pool.submit(fetch, "/healthz")
+            for future in [*items, probe]:
+                future.result()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    assert finished[0] == "/healthz", finished

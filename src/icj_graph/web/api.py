@@ -13,6 +13,7 @@ or digits is a 400.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Annotated, Any
 
@@ -25,6 +26,7 @@ from icj_graph.formats import RESULTS_JSON
 from icj_graph.infer import INFERRED_GRAPH
 from icj_graph.iris import ID_BASE, SLUG, mint_iri, to_served
 from icj_graph.jsonld import compact_nodes, embed
+from icj_graph.lru import LruBytes
 from icj_graph.search import FOLD_FUNCTION, match_pattern, needle, search_query
 from icj_graph.settings import Settings
 from icj_graph.vocab import NS
@@ -243,13 +245,26 @@ async def get_item(
         f"UNION {{ ?s icj:case <{iri}> }} GRAPH ?g {{ ?s ?p ?o }} "
         f"FILTER(?g != <{INFERRED_GRAPH.value}> || ?p = rdf:type) }}"
     )
-    ntriples = await engine.fetch(PREFIXES + query, "application/n-triples")
-    if not ntriples.strip():
-        raise UnknownEntity(iri)
-    item = embed(iri, compact_nodes(ntriples, request.app.state.jsonld_context))
-    body = {"@context": f"{served_base(request)}context.jsonld", **item}
     headers = cache_headers(build, f"api-item-{collection}-{slug}")
-    return JSONResponse(body, media_type=JSONLD, headers=headers)
+    items: LruBytes = request.app.state.api_items
+    key = (served_base(request), iri)
+    body = items.get(key)
+    if body is None:
+        ntriples = await engine.fetch(PREFIXES + query, "application/n-triples")
+        if not ntriples.strip():
+            raise UnknownEntity(iri)
+        # pyld is pure Python and slow on a large case: off the event loop, which keeps serving
+        body = await asyncio.to_thread(
+            _item_body, iri, ntriples, request.app.state.jsonld_context, key[0]
+        )
+        items.put(key, body)
+    return Response(body, media_type=JSONLD, headers=headers)
+
+
+def _item_body(iri: str, ntriples: bytes, context: dict[str, Any], base: str) -> bytes:
+    """The JSON-LD body of one API item."""
+    item = {"@context": f"{base}context.jsonld", **embed(iri, compact_nodes(ntriples, context))}
+    return json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _collection(name: str) -> Collection:

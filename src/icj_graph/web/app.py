@@ -17,6 +17,7 @@ from starlette.types import Scope
 
 from icj_graph.engine import make_engine
 from icj_graph.jsonld import read_context
+from icj_graph.lru import LruBytes
 from icj_graph.settings import Settings
 from icj_graph.store import current_build, read_build_info
 from icj_graph.web import api, dataset, endpoint, error_handlers, health, linked_data, pages
@@ -69,6 +70,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.build_info = info
     app.state.jsonld_context = read_context(build)
+    # API items, compacted: compaction costs far more than the query behind it.
+    app.state.api_items = LruBytes(
+        max_bytes=settings.cache_bytes, max_entry_bytes=settings.cache_entry_bytes
+    )
     app.add_middleware(HeadAsGet)
     app.add_middleware(
         CORSMiddleware,
