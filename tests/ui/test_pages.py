@@ -35,8 +35,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture()
-def page(browser: Browser, server: str) -> Iterator[Page]:
-    """A page that records requests leaving the host and console errors, checked afterwards."""
+def page(browser: Browser, server: str, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page that records requests leaving the host and console errors, checked afterwards
+    (a test marked ``refused_by_server(status)`` expects the browser to log that status)."""
     context = browser.new_context(base_url=server, viewport={"width": 1200, "height": 900})
     tab = context.new_page()
     offsite: list[str] = []
@@ -54,6 +55,11 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     tab.on("console", on_console)
     yield tab
     context.close()
+    refused = request.node.get_closest_marker("refused_by_server")
+    if refused:
+        expected = f"the server responded with a status of {refused.args[0]}"
+        assert any(expected in e for e in errors), errors
+        errors = [e for e in errors if expected not in e]
     assert offsite == [], f"requests left the host: {offsite}"
     assert errors == [], f"console errors: {errors}"
 
@@ -103,7 +109,7 @@ def test_example_query_runs_and_charts_aggregates(page: Page) -> None:
     table = page.locator(".yasr table.dataTable tbody tr")
     expect(table.first).to_be_visible(timeout=15_000)
     assert table.count() > 10
-    expect(page.locator(".yasr")).to_contain_text("Jean-Paul Akayesu")
+    expect(page.locator(".yasr")).to_contain_text("ECCC Law, article 4")
     page.locator("button[data-example=cases-per-tribunal]").click()
     expect(page.locator(".yasr")).to_contain_text("ICTR", timeout=15_000)
     page.locator("#draw-chart").click()
@@ -123,6 +129,26 @@ def test_query_editor_opens_on_an_example_with_our_prefixes(page: Page) -> None:
     expect(code).not_to_contain_text("?sub ?pred ?obj")  # the editor's own generic default
     page.locator("#yasgui .yasqe_queryButton").click()
     expect(page.locator(".yasr")).to_contain_text("ICTY", timeout=15_000)
+
+
+@pytest.mark.refused_by_server(403)
+def test_query_editor_shows_the_servers_error_message(page: Page) -> None:
+    refused = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    page.goto(f"/query?query={quote(refused)}")
+    expect(page.locator(".yasr")).to_contain_text("SERVICE", timeout=15_000)
+    expect(page.locator(".yasr")).to_contain_text("403")
+
+
+def test_query_editor_controls_have_accessible_names(page: Page) -> None:
+    page.goto("/query?query=" + quote("SELECT * WHERE { ?s ?p ?o } LIMIT 1"))
+    expect(page.locator(".yasr table.dataTable")).to_be_visible(timeout=15_000)
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll('#yasgui input, #yasgui select, #yasgui textarea')]
+            .filter(c => c.type !== 'hidden' && !c.getAttribute('aria-label')
+                         && !(c.labels && c.labels.length) && !c.title)
+            .map(c => c.outerHTML.slice(0, 80))"""
+    )
+    assert unnamed == []
 
 
 def test_results_link_to_this_servers_entity_pages(page: Page, server: str) -> None:

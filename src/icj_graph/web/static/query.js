@@ -8,14 +8,33 @@
   var yasqe = { prefixCcApi: "/prefixes.json", autocompleters: ["prefixes", "variables"], resizeable: true };
   // A new tab opens on an example with our prefixes, not the editor's generic triple pattern.
   if (root.dataset.starter) { yasqe.value = root.dataset.starter; }
+  // Absolute: YASR builds a URL from it to show the server's error messages.
+  var endpoint = new URL(root.dataset.endpoint, window.location.href).href;
   var yasgui = new window.Yasgui(root, {
-    requestConfig: { endpoint: root.dataset.endpoint, method: "POST" },
+    requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: false,
-    endpointCatalogueOptions: { getData: function () { return [{ endpoint: root.dataset.endpoint }]; } },
+    populateFromUrl: false,  // ?query= is ours (below): run once, not also by YASGUI
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     persistenceId: null,
     yasqe: yasqe,
     yasr: { prefixes: {} }
   });
+  // YASGUI's own controls come without accessible names: give them one.
+  var NAMES = [
+    [".autocomplete", "SPARQL endpoint"], ["textarea", "SPARQL query"],
+    ["select", "Results per page"], ["input", "Filter the results"]
+  ];
+  function labelControls() {
+    NAMES.forEach(function (pair) {
+      root.querySelectorAll(pair[0]).forEach(function (control) {
+        if (!control.getAttribute("aria-label") && !control.labels?.length && !control.title) {
+          control.setAttribute("aria-label", pair[1]);
+        }
+      });
+    });
+  }
+  labelControls();
+  new MutationObserver(labelControls).observe(root, { childList: true, subtree: true });
   function tab() { return yasgui.getTab(); }
   function editor() { return tab().getYasqe(); }
   function load(text, run) {
