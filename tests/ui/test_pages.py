@@ -75,6 +75,10 @@ def test_home_page_shows_live_counts_and_tribunals(page: Page) -> None:
     rows = page.locator("#tribunals tbody tr")
     expect(rows).to_have_count(7)
     expect(page.locator("#tribunals")).to_contain_text("International Criminal Tribunal for Rwanda")
+    # the Mechanism's cases only (3, 3 accused): not the ICTY and ICTR judgments it delivered
+    irmct = rows.filter(has_text="(IRMCT)").locator("td")
+    expect(irmct.nth(2)).to_have_text("3")
+    expect(irmct.nth(3)).to_have_text("3")
     expect(page.locator("#counts li").first).to_be_visible()
     shot(page, "home")
 

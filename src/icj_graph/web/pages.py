@@ -29,7 +29,8 @@ SELECT ?t ?notation ?label ?founded (COUNT(DISTINCT ?case) AS ?cases)
 WHERE {{
   ?t a icj:Tribunal ; skos:notation ?notation ; rdfs:label ?label ; icj:foundingDate ?founded .
   FILTER (LANGMATCHES(LANG(?label), "en"))
-  OPTIONAL {{ ?case icj:tribunal ?t ; icj:accused ?person .
+  OPTIONAL {{ ?case a icj:Case ; icj:tribunal ?t ; icj:accused ?person .
+    FILTER NOT EXISTS {{ ?case a icj:ContemptCase }}
     OPTIONAL {{ ?p a icj:Prosecution ; icj:case ?case ; icj:accused ?convicted ;
       icj:outcome <https://w3id.org/icj-graph/id/outcome/convicted> }} }}
 }} GROUP BY ?t ?notation ?label ?founded ORDER BY ?founded"""
