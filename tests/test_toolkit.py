@@ -87,6 +87,14 @@ def test_cite_names_version_query_and_time(built_store: Path) -> None:
     assert "# title: Cases and accused per tribunal" in answer.stderr
 
 
+def test_query_reports_a_failing_query_in_one_line(built_store: Path) -> None:
+    unknown = "SELECT (<http://e/f>(1) AS ?x) {}"
+    answer = run_cli("query", unknown, "--store", str(built_store))
+    assert answer.returncode == 1
+    assert answer.stderr.startswith("error: The query calls <http://e/f>"), answer.stderr
+    assert "Traceback" not in answer.stderr
+
+
 def test_build_records_and_diff_reports_what_changed(tmp_path: Path) -> None:
     source = make_source(tmp_path / "src", MINIMAL)
     store = tmp_path / "store"

@@ -34,7 +34,7 @@ from icj_graph.search import (
     search_query,
 )
 from icj_graph.settings import Settings
-from icj_graph.sparql import QueryJob, check_query, syntax_error
+from icj_graph.sparql import QueryJob, check_query, evaluation_error, syntax_error
 from icj_graph.store import BuildInfo, current_build, execute, open_store, read_build_info
 from icj_graph.workers import Task
 
@@ -76,6 +76,8 @@ class Graph:
             execute(self.store, job.text, fmt.media_type, output, dataset=job.dataset)
         except SyntaxError as err:
             raise syntax_error(str(err)) from None
+        except RuntimeError as err:  # the engine's evaluation error
+            raise evaluation_error(str(err)) from None
         return output.getvalue()
 
     def rows(self, text: str) -> list[dict[str, Any]]:

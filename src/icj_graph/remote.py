@@ -14,9 +14,9 @@ import httpx
 from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
 from icj_graph.convert import reserialize, wire_format
-from icj_graph.errors import QueryFailed, QueryTimeout, StoreUnavailable
+from icj_graph.errors import BadRequest, QueryFailed, QueryTimeout, StoreUnavailable
 from icj_graph.search import portable_fold
-from icj_graph.sparql import QueryJob, syntax_error
+from icj_graph.sparql import QueryJob, evaluation_error, syntax_error
 from icj_graph.workers import Fetching, QueryStream, Task
 
 
@@ -67,6 +67,8 @@ class RemoteEngine(Fetching):
             await response.aclose()
             if response.status_code == 400:
                 raise syntax_error(text)
+            if isinstance(refused := evaluation_error(text), BadRequest):  # a function it lacks
+                raise refused
             raise QueryFailed(f"The store answered {response.status_code}: {text[:500]}")
         stream = _rest(response, response.aiter_bytes(), deadline, self.timeout_s)
         if wire != task.media_type:  # the store's own CSV, TSV, Turtle... may differ from ours

@@ -13,7 +13,9 @@ from typing import Literal
 
 from icj_graph.errors import (
     BadRequest,
+    IcjGraphError,
     PayloadTooLarge,
+    QueryFailed,
     QuerySyntaxError,
     ServiceRefused,
     UpdateRefused,
@@ -288,3 +290,24 @@ def syntax_error(message: str) -> QuerySyntaxError:
     line, column = int(found.group(1)), int(found.group(2))
     reason = message[found.end() :].lstrip(": ")
     return QuerySyntaxError(f"line {line}, column {column}: {reason}", line=line, column=column)
+
+
+_UNSUPPORTED_FUNCTION = re.compile(r"The custom function (<[^>]*>) is not supported")
+
+
+def evaluation_error(message: str) -> IcjGraphError:
+    """Turn the engine's evaluation error into ours: a function this endpoint does not offer
+    is the client's mistake (BadRequest), anything else a QueryFailed.
+
+    >>> print(evaluation_error("The custom function <http://e/f> is not supported").message)
+    The query calls <http://e/f>, a function this endpoint does not offer: ...
+    >>> type(evaluation_error("Out of memory")).__name__
+    'QueryFailed'
+    """
+    found = _UNSUPPORTED_FUNCTION.search(message)
+    if found:
+        return BadRequest(
+            f"The query calls {found.group(1)}, a function this endpoint does not offer: it has "
+            "the SPARQL 1.1 built-ins, the XSD casts and icjf:fold (see /function)."
+        )
+    return QueryFailed(f"The query failed while running: {message}")

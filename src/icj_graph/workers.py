@@ -23,10 +23,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from icj_graph.errors import QueryFailed, QueryTimeout, StoreUnavailable
+from icj_graph.errors import QueryTimeout, StoreUnavailable
 from icj_graph.forking import Forker, kill, wait_ready
 from icj_graph.search import local_fold
-from icj_graph.sparql import UNION, Dataset, QueryJob, syntax_error
+from icj_graph.sparql import UNION, Dataset, QueryJob, evaluation_error, syntax_error
 from icj_graph.worker_process import Resident
 
 _log = logging.getLogger(__name__)
@@ -228,7 +228,7 @@ class WorkerPool(Fetching):
         text = body.decode("utf-8", "replace")
         if tag == b"S":
             raise _Reported(syntax_error(text))
-        raise _Reported(QueryFailed(f"The query failed while running: {text}"))
+        raise _Reported(evaluation_error(text))
 
     def _release(self, worker: _Worker) -> None:
         """Put a worker that finished its query back where it came from, or replace it if the

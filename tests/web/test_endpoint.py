@@ -127,6 +127,16 @@ def test_malformed_query_gets_400_with_position(client: httpx.Client) -> None:
     assert (error["line"], error["type"]) == (2, "QuerySyntaxError")
 
 
+def test_a_function_the_endpoint_lacks_is_the_clients_mistake(client: httpx.Client) -> None:
+    response = client.get(
+        "/sparql",
+        params={"query": "SELECT (<http://example.org/f>(1) AS ?x) WHERE {}"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "<http://example.org/f>" in response.json()["error"]["message"]
+
+
 def test_an_undeclared_prefix_is_named_at_its_place(client: httpx.Client) -> None:
     query = "SELECT ?c WHERE {\n  ?c a icj:Case }"
     response = client.get("/sparql", params={"query": query}, headers={"Accept": "text/plain"})
