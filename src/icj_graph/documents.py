@@ -200,7 +200,7 @@ def prosecutions_query(iri: str) -> str:
     e = f"<{_check(iri)}>"
     return f"""PREFIX icj: <https://w3id.org/icj-graph/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?case ?caseName ?tribunal ?person ?personLabel ?outcome ?outcomeLabel WHERE {{
+SELECT ?p ?case ?caseName ?tribunal ?person ?personLabel ?outcome ?outcomeLabel WHERE {{
   {{ ?p icj:case {e} }} UNION {{ ?p icj:accused {e} }}
   ?p a icj:Prosecution ; icj:case ?case ; icj:accused ?person ; icj:outcome ?outcome .
   ?case icj:tribunal/skos:notation ?tribunal .

@@ -173,6 +173,10 @@ def test_case_page_has_timeline_charges_and_sources(page: Page) -> None:
     expect(timeline.first).to_contain_text("1996-07-11")
     expect(page.locator("#charges tbody tr")).to_have_count(11)
     expect(page.locator("#charges")).to_contain_text("ICTY Statute, article 4(3)(a)")
+    # not in the timeline nor the tables, so listed under "Linked from"; a charge is not
+    incoming = page.locator("table.incoming")
+    expect(incoming).to_contain_text("Mladić: life imprisonment")
+    expect(incoming).not_to_contain_text("count 1")
     expect(page.locator(".sources a[href='https://www.icty.org/en/case/mladic']")).to_be_visible()
     schema = json.loads(page.locator('script[type="application/ld+json"]').inner_text())
     assert schema["name"] == "Prosecutor v. Ratko Mladić"

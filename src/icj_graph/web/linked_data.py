@@ -112,6 +112,10 @@ async def document(
     return Response(body, media_type=fmt.content_type, headers=headers)
 
 
+#: The column holding each table row's own entity.
+_TABLE_KEYS = (("event", "timeline"), ("charge", "charges"), ("p", "prosecutions"))
+
+
 async def _page_context(engine: QueryEngine, iri: str, served: str) -> dict[str, object]:
     outline = outline_from_results(iri, await engine.fetch(outline_query(iri), RESULTS_JSON))
     rows = {}
@@ -123,12 +127,16 @@ async def _page_context(engine: QueryEngine, iri: str, served: str) -> dict[str,
         answer = json.loads(await engine.fetch(query, RESULTS_JSON))
         rows[name] = [{k: v["value"] for k, v in r.items()} for r in answer["results"]["bindings"]]
     page_url = f"{served}doc/{iri.split('/id/', 1)[1]}.html"
-    shown = {"case", "accused", "subject", "person", "state", "instrument", "territory"}
+    # What the tables show is not listed again under "Linked from"; everything else is.
+    shown = {r[key] for key, name in _TABLE_KEYS for r in rows[name]}
+    incoming = {
+        name: kept
+        for name, values in outline.incoming.items()
+        if (kept := [v for v in values if v.iri not in shown])
+    }
     return {
         "outline": outline,
-        "incoming": {
-            k: v for k, v in outline.incoming.items() if k not in shown or not rows["charges"]
-        },
+        "incoming": incoming,
         "served": served,
         "to_served": to_served,
         "jsonld": schema_org(outline, page_url),
