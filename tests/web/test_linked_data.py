@@ -150,6 +150,11 @@ def test_void_lists_classes_endpoint_and_dumps(client: httpx.Client) -> None:
     nquads = next(u for u in urls if u.endswith(".nq.gz"))
     response = client.get(nquads)
     assert response.status_code == 200 and len(response.content) > 10_000
+    again = client.get(nquads, headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    unknown = client.get("/dumps/icj-graph.nq.gz")
+    assert unknown.status_code == 404
+    assert nquads.rsplit("/", 1)[1] in unknown.text  # the 404 names the files there are
     sums = client.get("/dumps/SHA256SUMS")
     assert sums.headers["content-type"].startswith("text/plain")
     assert (

@@ -278,16 +278,23 @@ async def dump(file: str, request: Request, settings: SettingsDep, build: BuildD
     """Download a dump listed in the VoID description (Turtle, N-Triples, N-Quads, JSON-LD),
     ``SHA256SUMS`` (their checksums, for ``sha256sum --check``), or ``changes.json`` (what this
     build changed since the one it replaced)."""
-    listed = {d["file"]: d for d in build.dumps}
+    listed = {str(d["file"]): d for d in build.dumps}
     folder: Path = current_build(settings.store_path) / DUMPS_DIR
+    changes = folder.parent / CHANGES_FILE
+    files = [*listed, CHECKSUMS_FILE, *([CHANGES_FILE] if changes.is_file() else [])]
+    if file not in files:
+        raise UnknownResource(
+            f"{served_base(request)}dumps/{file}",
+            f"No dump named {file!r} here; the files are {', '.join(files)}.",
+        )
+    cached = not_modified(request, build, file)
+    if cached:
+        return cached
     headers = cache_headers(build, file)
     if file == CHECKSUMS_FILE:
         return FileResponse(folder / file, media_type="text/plain; charset=ascii", headers=headers)
-    changes = folder.parent / CHANGES_FILE
-    if file == CHANGES_FILE and changes.is_file():
+    if file == CHANGES_FILE:
         return FileResponse(changes, media_type="application/json", headers=headers)
-    if file not in listed:
-        raise UnknownEntity(f"{served_base(request)}dumps/{file}")
     path = folder / file
     entry = listed[file]
     if entry["encoding"]:
