@@ -42,14 +42,16 @@ CHARTS = (
     Chart(
         "states-parties",
         "States Parties to the Rome Statute over time",
-        "Ratifications and accessions by the year they took effect, less withdrawals, summed "
-        "year by year (only the treaty actions curated so far).",
+        "Ratifications, accessions and successions by the year they took effect, less "
+        "withdrawals, summed year by year (only the treaty actions curated so far).",
         "cumulative",
         _PREFIXES
         + """SELECT ?year (SUM(?change) AS ?net) WHERE {
   ?a icj:instrument <https://w3id.org/icj-graph/id/legal-instrument/rome-statute> ;
      a ?kind ; icj:effectiveDate ?effective .
-  VALUES (?kind ?change) { (icj:Ratification 1) (icj:Accession 1) (icj:Withdrawal -1) }
+  VALUES (?kind ?change) {
+    (icj:Ratification 1) (icj:Accession 1) (icj:Succession 1) (icj:Withdrawal -1)
+  }
   BIND (YEAR(?effective) AS ?year)
 } GROUP BY ?year ORDER BY ?year""",
         "net",

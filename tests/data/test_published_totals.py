@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from pyoxigraph import QuerySolutions, Store
 
+from icj_graph.charts import CHARTS
 from icj_graph.store import current_build, open_store
 from tests.conftest import REPO
 
@@ -206,3 +207,13 @@ def test_states_parties_on_a_date_match_the_official_count(
         assert not bool(recorded), f"state:{alpha3} is in the graph now: drop it from the list"
     graph = rows_by_date(store, "states-parties-on-date")[date]["statesParties"]
     assert graph + len(UNDATED_PARTIES) == official
+
+
+def test_the_states_parties_chart_ends_where_the_dated_count_does(store: Store) -> None:
+    """The statistics page's running total counts what `states-parties-on-date` counts
+    (successions too), so its last point is the number of States Parties today."""
+    chart = next(c for c in CHARTS if c.slug == "states-parties")
+    rows = store.query(chart.query, use_default_graph_as_union=True)
+    assert isinstance(rows, QuerySolutions)
+    total = sum(int(row["net"].value) for row in rows)
+    assert total == rows_by_date(store, "states-parties-on-date")["2026-06-02"]["statesParties"]

@@ -17,7 +17,16 @@
     rows.forEach(function (b) { var l = value(b, x); if (!seen[l]) { seen[l] = true; labels.push(l); } });
     if (!cfg.series) {
       var data = labels.map(function (l) { var b = rows.find(function (r) { return value(r, x) === l; }); return Number(value(b, cfg.value)); });
-      if (cfg.kind === "cumulative") { var sum = 0; data = data.map(function (d) { sum += d; return sum; }); }
+      if (cfg.kind === "cumulative") {
+        // every year from the first to the last, so that a year without change keeps its place
+        var byYear = {}; labels.forEach(function (l, i) { byYear[l] = data[i]; });
+        var first = Number(labels[0]), last = Number(labels[labels.length - 1]);
+        if (labels.every(function (l) { return /^\d+$/.test(l); })) {
+          labels = []; for (var y = first; y <= last; y++) { labels.push(String(y)); }
+          data = labels.map(function (l) { return byYear[l] || 0; });
+        }
+        var sum = 0; data = data.map(function (d) { sum += d; return sum; });
+      }
       return { labels: labels, sets: [{ label: cfg.value, data: data, backgroundColor: PALETTE[0], borderColor: PALETTE[0] }] };
     }
     var names = [];
