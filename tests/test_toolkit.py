@@ -95,6 +95,16 @@ def test_query_reports_a_failing_query_in_one_line(built_store: Path) -> None:
     assert "Traceback" not in answer.stderr
 
 
+def test_query_names_a_misspelt_example_or_a_missing_file(built_store: Path) -> None:
+    typo = run_cli("query", "genocide-charge", "--store", str(built_store))
+    assert typo.returncode == 1
+    assert typo.stderr.startswith(
+        "error: No example named 'genocide-charge': did you mean genocide-charges?"
+    )
+    missing = run_cli("query", "queries/nope.rq", "--store", str(built_store))
+    assert missing.stderr.strip() == "error: No such query file: queries/nope.rq"
+
+
 def test_build_records_and_diff_reports_what_changed(tmp_path: Path) -> None:
     source = make_source(tmp_path / "src", MINIMAL)
     store = tmp_path / "store"

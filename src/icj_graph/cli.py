@@ -5,15 +5,18 @@ Exit codes: 0 ok; 1 refused (the message on stderr, no traceback); 2 usage.
 
 from __future__ import annotations
 
+import difflib
 import logging
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from icj_graph.errors import IcjGraphError, ValidationFailed
+from icj_graph.errors import BadRequest, IcjGraphError, ValidationFailed
 from icj_graph.settings import Settings
+from icj_graph.sparql import QUERY_FORMS
 
 app = typer.Typer(
     help="The icj-graph knowledge graph: build it, check it, serve it, query it.",
@@ -169,12 +172,21 @@ def examples(source: SourceOpt = None) -> None:
 
 
 def _query_text(text: str, settings: Settings) -> str:
-    path = Path(text)
-    if text.endswith(".rq") and path.is_file():
-        return path.read_text(encoding="utf-8")
-    example = settings.source_dir / "queries" / f"{text}.rq"
+    """The query itself, a .rq file's text, or an example's; a word that is none of them (a
+    misspelt name, a missing file) is named as such, not parsed as SPARQL."""
+    if text.endswith(".rq"):
+        if not Path(text).is_file():
+            raise BadRequest(f"No such query file: {text}")
+        return Path(text).read_text(encoding="utf-8")
+    queries = settings.source_dir / "queries"
+    example = queries / f"{text}.rq"
     if example.is_file():
         return example.read_text(encoding="utf-8")
+    if re.fullmatch(r"[\w-]+", text) and text.upper() not in QUERY_FORMS:
+        names = sorted(p.stem for p in queries.glob("*.rq"))
+        close = difflib.get_close_matches(text, names, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        raise BadRequest(f"No example named {text!r}: {hint}`icj-graph examples` lists them.")
     return text
 
 
