@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -85,6 +86,10 @@ def test_cite_names_version_query_and_time(built_store: Path) -> None:
         answer.stderr,
     )
     assert "# title: Cases and accused per tribunal" in answer.stderr
+    # the hash is of the query as printed, so a reader can check the footnote
+    digest = re.search(r"SHA-256 ([0-9a-f]{12})…", answer.stderr)
+    printed = answer.stderr.split("\n\n", 1)[1].strip()
+    assert digest and hashlib.sha256(printed.encode()).hexdigest().startswith(digest.group(1))
 
 
 def test_query_reports_a_failing_query_in_one_line(built_store: Path) -> None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
 from pyoxigraph import (
     Store,
 )
@@ -127,17 +128,22 @@ class Graph:
     def cite(self, text: str, *, at: datetime.datetime | None = None) -> str:
         """A citation of this query's results, to paste into a footnote."""
         moment = (at or datetime.datetime.now(datetime.UTC)).replace(microsecond=0)
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+        query = text.strip()  # the hash is of the text printed, so a reader can check it
+        digest = hashlib.sha256(query.encode("utf-8")).hexdigest()[:12]
+        build = None
         if self.info:
-            source = (
-                f"icj-graph dataset, version {self.info.version} "
-                f"(build {self.info.content_hash}, {self.info.built_at})"
-            )
+            build = (self.info.version, self.info.content_hash, self.info.built_at)
+        elif self.endpoint:
+            build = _served_build(self.endpoint)
+        if build:
+            source = f"icj-graph dataset, version {build[0]} (build {build[1]}, {build[2]})"
+            if self.endpoint:
+                source += f" via {self.endpoint}"
         else:
             source = f"icj-graph dataset via {self.endpoint}"
         return (
             f"{source}, {CANONICAL}. SPARQL query (SHA-256 {digest}…) run on "
-            f"{moment.isoformat()}. Licence CC BY 4.0.\n\n{text.strip()}\n"
+            f"{moment.isoformat()}. Licence CC BY 4.0.\n\n{query}\n"
         )
 
     def _remote(self, job: QueryJob, media_type: str) -> bytes:
@@ -155,6 +161,16 @@ class Graph:
         # (a Jupyter notebook).
         with ThreadPoolExecutor(max_workers=1) as thread:
             return thread.submit(asyncio.run, fetch()).result()
+
+
+def _served_build(endpoint: str) -> tuple[str, str, str] | None:
+    """The version, build hash and build time an icj-graph server publishes at ``/readyz``
+    beside its endpoint; None for another kind of store, or one that does not answer."""
+    try:
+        answer = httpx.get(httpx.URL(endpoint).join("/readyz"), timeout=5).json()
+        return str(answer["version"]), str(answer["content_hash"]), str(answer["built_at"])
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _safe_iri(iri: str) -> str:

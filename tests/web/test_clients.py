@@ -7,11 +7,16 @@ format such a client offers gets an answer it can read, on both backends.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from icj_graph.client import Graph as IcjGraph
+from tests.conftest import VERSION
 
 ICJ = "https://w3id.org/icj-graph/ontology#"
 KARADZIC = URIRef("https://w3id.org/icj-graph/id/person/radovan-karadzic")
@@ -78,3 +83,10 @@ def test_rdflib_sparqlstore_queries_and_walks_triples(server: str) -> None:
     birth = graph.value(KARADZIC, URIRef("https://schema.org/birthDate"))
     assert birth == Literal("1945-06-19", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))
     assert len(graph.query(ABOUT_KARADZIC).graph) > 5  # type: ignore[arg-type]
+
+
+def test_a_citation_made_through_our_endpoint_names_the_build(server: str) -> None:
+    citation = IcjGraph.open(endpoint=f"{server}/sparql").cite("ASK {}")
+    named = rf"icj-graph dataset, version {re.escape(VERSION)} \(build [0-9a-f]{{16}}, "
+    assert re.match(named, citation)
+    assert f"via {server}/sparql" in citation

@@ -89,7 +89,7 @@
 
   // A citation for a footnote: dataset version and build, the query's SHA-256, the time, the licence.
   document.getElementById("cite").addEventListener("click", function () {
-    var text = editor().getValue();
+    var text = editor().getValue().trim();  // the hash is of the text printed
     var digest = window.crypto && window.crypto.subtle
       ? window.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(function (buffer) {
           return Array.from(new Uint8Array(buffer)).map(function (b) { return b.toString(16).padStart(2, "0"); }).join("").slice(0, 12);
@@ -101,7 +101,7 @@
       var box = document.getElementById("citation");
       box.textContent = "icj-graph dataset, version " + build.version + " (build " + build.content_hash + ", " +
         build.built_at + "), https://w3id.org/icj-graph/. SPARQL query" + (hash ? " (SHA-256 " + hash + "…)" : "") +
-        " run on " + now + ". Licence CC BY 4.0.\n\n" + text.trim();
+        " run on " + now + ". Licence CC BY 4.0.\n\n" + text;
       box.hidden = false;
     });
   });
