@@ -166,5 +166,16 @@ def embed(iri: str, nodes: list[dict[str, Any]]) -> dict[str, Any]:
     for key, kind in REVERSE.items():
         children = [n for n in nodes if n.get("case") == iri and kind in n.get("type", [])]
         if children:
-            item[key] = sorted(children, key=lambda n: str(n["id"]))
+            item[key] = sorted(children, key=_in_count_order)
     return item
+
+
+def _in_count_order(node: dict[str, Any]) -> tuple[int, str, str]:
+    """Counts 1, 2, ..., 10 in that order (then unnumbered ones), ties by id.
+
+    >>> [n["id"] for n in sorted([{"id": "c10", "countNumber": "10"}, {"id": "c2",
+    ...  "countNumber": "2"}, {"id": "a"}], key=_in_count_order)]
+    ['c2', 'c10', 'a']
+    """
+    count = str(node.get("countNumber", ""))
+    return (int(count) if count.isdigit() else 2**31, count, str(node["id"]))

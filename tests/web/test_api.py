@@ -76,6 +76,7 @@ def test_case_embeds_its_charges_judgments_and_sentences(client: httpx.Client) -
     assert item["caseNumber"] == ["IT-09-92"]
     assert item["tribunal"] == CANONICAL + "id/tribunal/icty"
     counts = {c["countNumber"]: c for c in item["charges"]}
+    assert [c["countNumber"] for c in item["charges"]] == [str(n) for n in range(1, 12)]
     assert counts["1"]["outcome"] == CANONICAL + "id/outcome/acquitted"
     assert all(c["id"].startswith(CANONICAL + "id/charge/") for c in item["charges"])
     assert {j["id"].rsplit("/", 1)[1] for j in item["judgments"]} >= {
