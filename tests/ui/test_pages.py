@@ -105,6 +105,8 @@ def test_search_suggests_with_and_without_accents_and_opens_the_result(
 def test_search_page_lists_results(page: Page) -> None:
     page.goto("/search?q=kambanda")
     expect(page.locator("#results li").first).to_contain_text("Jean Kambanda")
+    page.goto("/search?q=a")  # more matches than the page shows: it says so
+    expect(page.locator("main")).to_contain_text("The first 100 results")
 
 
 def test_example_query_runs_and_charts_aggregates(page: Page) -> None:

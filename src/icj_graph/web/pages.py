@@ -36,6 +36,10 @@ WHERE {{
 }} GROUP BY ?t ?notation ?label ?founded ORDER BY ?founded"""
 
 
+#: Results shown on the search page; /api/... pages through all of them.
+_SEARCH_LIMIT = 100
+
+
 async def _rows(engine: EngineDep, query: str) -> list[dict[str, str]]:
     answer = json.loads(await engine.fetch(query, RESULTS_JSON))
     return [{k: v["value"] for k, v in row.items()} for row in answer["results"]["bindings"]]
@@ -58,11 +62,16 @@ async def search(request: Request, engine: EngineDep, q: Annotated[str, Query()]
     """Entities whose names, aliases or case numbers contain `q`, accents and case ignored."""
     results: list[dict[str, Any]] = []
     if needle(q):
-        query = search_query(q, limit=100, fold=engine.fold)
+        query = search_query(q, limit=_SEARCH_LIMIT, fold=engine.fold)
         results = await _rows(engine, query)
         for r in results:
             r["kind"] = r["kind"].removeprefix(NS)
-    context = {"query_text": q, "results": results, "served": served_base(request)}
+    context = {
+        "query_text": q,
+        "results": results,
+        "capped": len(results) == _SEARCH_LIMIT,
+        "served": served_base(request),
+    }
     return templates.TemplateResponse(request, "search.html", context)
 
 
