@@ -180,6 +180,11 @@ def test_case_page_has_timeline_charges_and_sources(page: Page) -> None:
     expect(incoming).to_contain_text("Mladić: life imprisonment")
     expect(incoming).not_to_contain_text("count 1")
     expect(page.locator(".sources a[href='https://www.icty.org/en/case/mladic']")).to_be_visible()
+    # an encoded source reads as text; its link keeps the encoding
+    wiki = page.locator(
+        ".sources a[href='https://en.wikipedia.org/wiki/Trial_of_Ratko_Mladi%C4%87']"
+    )
+    expect(wiki).to_have_text("https://en.wikipedia.org/wiki/Trial_of_Ratko_Mladić")
     schema = json.loads(page.locator('script[type="application/ld+json"]').inner_text())
     assert schema["name"] == "Prosecutor v. Ratko Mladić"
     assert schema["@context"] == "https://schema.org"
