@@ -12,6 +12,7 @@ import httpx
 import rdflib
 from pyld import jsonld
 
+from icj_graph.search import fold
 from icj_graph.settings import Settings
 from tests.conftest import SOURCE, serve_in_thread
 
@@ -210,3 +211,16 @@ def test_compacting_large_items_does_not_hold_up_other_requests(built_store: Pat
         server.should_exit = True
         thread.join(10)
     assert finished[0] == "/healthz", finished
+
+
+def test_lists_sort_alphabetically_accents_aside(client: httpx.Client) -> None:
+    labels: list[str] = []
+    page = 1
+    while True:
+        answer = client.get("/api/persons", params={"per_page": 100, "page": page})
+        labels += [item["label"] for item in answer.json()["items"]]
+        if 'rel="next"' not in answer.headers.get("link", ""):
+            break
+        page += 1
+    assert [fold(label) for label in labels] == sorted(fold(label) for label in labels)
+    assert "Élie Ndayambaje" in labels

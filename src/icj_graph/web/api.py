@@ -183,7 +183,9 @@ async def list_collection(
             f"Page {page} is past the last page of this list, {last} "
             f"({total} items, {per_page} a page).",
         )
-    order = "DESC(?label)" if sort.startswith("-") else "?label"
+    # alphabetical, accents aside: É with E, Ž with Z, Đ with D (not after Z, as code points sort)
+    folded = engine.fold("?label")
+    order = f"DESC({folded}) DESC(?label)" if sort.startswith("-") else f"{folded} ?label"
     rows = await _select(
         engine,
         f"SELECT ?e (SAMPLE(?l) AS ?label) WHERE {{ {where} "
