@@ -79,6 +79,8 @@ def test_an_unknown_graph_is_not_found_and_the_answer_says_which_exist(
     assert GRAPHS + "data/<file>" in response.text
     unknown_file = client.get("/graph-store", params={"graph": GRAPHS + "data/no-such-file"})
     assert unknown_file.status_code == 404 and "graph/data/no-such-file" in unknown_file.text
+    assert GRAPHS + "data/<file>" in unknown_file.text  # a misspelt file's graph: named too
+    assert GRAPHS + "data/<file>" in client.get("/graph/data/no-such-file").text
 
 
 @pytest.mark.parametrize("method", ["PUT", "POST", "DELETE", "PATCH"])

@@ -137,7 +137,7 @@ async def named_graph(name: str, request: Request, engine: EngineDep, build: Bui
         return cached
     answer = await engine.fetch(f"ASK {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}", RESULTS_JSON)
     if b"true" not in answer:
-        raise UnknownEntity(f"{served_base(request)}graph/{name}")
+        raise _no_such_graph(f"{served_base(request)}graph/{name}")
     construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
     body = await engine.fetch(construct, fmt.media_type)
     headers = {**cache_headers(build, variant), "Vary": "Accept"}
@@ -183,7 +183,11 @@ def _graph_name(iri: str, request: Request) -> str:
     for base in (GRAPH_BASE, f"{served_base(request)}graph/"):
         if iri.startswith(base) and iri != base:
             return iri.removeprefix(base)
-    raise UnknownResource(
+    raise _no_such_graph(iri)
+
+
+def _no_such_graph(iri: str) -> UnknownResource:
+    return UnknownResource(
         iri,
         f"No graph <{iri}> is served here: its named graphs are {GRAPH_BASE}data/<file>, "
         f"{GRAPH_BASE}ontology/icj and {GRAPH_BASE}inferred (listed in /.well-known/void); "
