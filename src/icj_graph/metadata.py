@@ -3,7 +3,9 @@ VoID/DCAT description of the dataset (with its dumps)."""
 
 from __future__ import annotations
 
-from pyoxigraph import RdfFormat, Triple, parse
+from typing import Any
+
+from pyoxigraph import BlankNode, RdfFormat, Triple, parse
 
 from icj_graph.formats import GRAPHS, RESULTS
 from icj_graph.search import FOLD_FUNCTION
@@ -70,7 +72,7 @@ def service_description(endpoint: str, info: BuildInfo, *, federation: bool) -> 
     )
     if not federation:
         text = text.replace(" , sd:BasicFederatedQuery", "")
-    return list(parse(text, format=RdfFormat.TURTLE))
+    return _parse(text)
 
 
 DATASET_IRI = "https://w3id.org/icj-graph/dataset"
@@ -135,9 +137,7 @@ def void_description(base: str, info: BuildInfo) -> list[Triple]:
         partitions=partitions,
         distributions=distributions,
     )
-    return list(
-        parse("PREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + text, format=RdfFormat.TURTLE)
-    )
+    return _parse("PREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + text)
 
 
 _FUNCTIONS = """
@@ -154,4 +154,24 @@ FILTER(CONTAINS(icjf:fold(?name), \\"mladic\\")) finds \\"Mladić\\" \
 
 def function_descriptions() -> list[Triple]:
     """Return the description of the endpoint's extension functions (``icjf:fold``)."""
-    return list(parse(_FUNCTIONS.format(fold=FOLD_FUNCTION), format=RdfFormat.TURTLE))
+    return _parse(_FUNCTIONS.format(fold=FOLD_FUNCTION))
+
+
+def _parse(turtle: str) -> list[Triple]:
+    """The triples of `turtle`, its blank nodes labelled by order of appearance, so that the
+    same description serializes to the same bytes (its ETag names one byte sequence).
+
+    >>> [str(t.subject) for t in _parse("[ a <http://e/C> ] . [ a <http://e/D> ] .")]
+    ['_:b0', '_:b1']
+    """
+    labels: dict[BlankNode, BlankNode] = {}
+
+    def stable(term: Any) -> Any:
+        if isinstance(term, BlankNode):
+            return labels.setdefault(term, BlankNode(f"b{len(labels)}"))
+        return term
+
+    return [
+        Triple(stable(t.subject), t.predicate, stable(t.object))
+        for t in parse(turtle, format=RdfFormat.TURTLE)
+    ]
