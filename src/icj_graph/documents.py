@@ -158,7 +158,7 @@ def timeline_query(iri: str) -> str:
     e = f"<{_check(iri)}>"
     kinds = " ".join(f"icj:{k}" for k in _EVENT_KINDS)
     return f"""PREFIX icj: <https://w3id.org/icj-graph/ontology#>
-SELECT DISTINCT ?event ?kind ?label ?date WHERE {{
+SELECT DISTINCT ?event ?kind ?kindLabel ?label ?date WHERE {{
   {{ ?event icj:case {e} }}
   UNION {{ {e} a icj:Case ; icj:accused ?p . ?event icj:person ?p }}
   UNION {{ ?event icj:person {e} }} UNION {{ ?event icj:subject {e} }}
@@ -168,6 +168,7 @@ SELECT DISTINCT ?event ?kind ?label ?date WHERE {{
   UNION {{ ?process icj:subject {e} . ?event icj:warrant|icj:summons ?process }}
   VALUES ?kind {{ {kinds} }}
   ?event a ?kind ; icj:date ?date ; <{RDFS_LABEL}> ?label .
+  OPTIONAL {{ ?kind <{RDFS_LABEL}> ?kindLabel }}
 }} ORDER BY ?date ?label"""
 
 

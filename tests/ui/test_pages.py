@@ -209,7 +209,7 @@ def test_a_case_whose_number_no_source_gives_is_named_by_its_title(page: Page) -
 def test_person_page_shows_measures_against_them(page: Page) -> None:
     page.goto("/id/person/karim-khan")
     timeline = page.locator("#timeline")
-    expect(timeline).to_contain_text("CriminalProceedings")
+    expect(timeline).to_contain_text("Criminal proceedings against Court officials")
     expect(timeline).to_contain_text("under Executive Order 14203")
 
 
