@@ -219,6 +219,17 @@ def test_state_page_shows_its_rome_statute_history(page: Page) -> None:
     shot(page, "state")
 
 
+def test_dataset_description_is_a_page_with_the_downloads(page: Page) -> None:
+    page.goto("/")
+    page.locator("footer a", has_text="dataset description").click()
+    expect(page.locator("h1")).to_have_text("The icj-graph dataset")
+    downloads = page.locator("#dumps tbody tr")
+    expect(downloads).to_have_count(4)
+    nquads = page.locator("#dumps a[href$='.nq.gz']").get_attribute("href")
+    assert nquads and page.request.get(nquads).ok
+    expect(page.locator("#graphs")).to_contain_text("https://w3id.org/icj-graph/graph/data/icty")
+
+
 def test_statistics_page_draws_every_chart(page: Page) -> None:
     page.goto("/stats")
     canvases = page.locator(".chart-block canvas")

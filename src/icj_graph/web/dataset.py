@@ -249,16 +249,19 @@ async def shapes(request: Request, settings: SettingsDep, extension: str | None 
         304: {"description": "Not Modified."},
     },
 )
-async def void(request: Request, build: BuildDep) -> Response:
+async def void(request: Request, build: BuildDep, settings: SettingsDep) -> Response:
     """The dataset: licence, version, size, classes, example resources, endpoint and dumps (a
-    browser is sent to the home page, which shows the same)."""
+    browser gets them as a page, with the download links)."""
     fmt = negotiate((*GRAPHS, HTML), request.headers.get("accept"))
-    if fmt is HTML:
-        return RedirectResponse("/", status_code=303, headers={"Vary": "Accept"})
     variant = "void-" + fmt.names[0]
     cached = not_modified(request, build, variant)
     if cached:
         return cached
+    if fmt is HTML:
+        changes = current_build(settings.store_path) / CHANGES_FILE
+        context = {"build": build, "has_changes": changes.is_file()}
+        headers = {**cache_headers(build, variant), "Vary": "Accept"}
+        return templates.TemplateResponse(request, "dataset.html", context, headers=headers)
     triples = void_description(served_base(request), build)
     body = serialize(triples, format=fmt.engine, prefixes=PREFIXES)  # type: ignore[arg-type]
     headers = {**cache_headers(build, variant), "Vary": "Accept"}
