@@ -109,7 +109,18 @@ def make_context(ontology: Iterable[Triple]) -> dict[str, Any]:
             terms[name] = _sized(name, term, functional=OWL + "FunctionalProperty" in kinds)
     for key in REVERSE:
         terms[key] = {"@reverse": f"{NS}case", "@type": "@id", **SET}
-    return {"@context": terms}
+    return {"@context": {**terms, **_COLLECTION_TERMS}}
+
+
+#: The API's list envelope, in the Hydra vocabulary.
+_COLLECTION_TERMS = {
+    "hydra": "http://www.w3.org/ns/hydra/core#",
+    "Collection": "hydra:Collection",
+    "items": {"@id": "hydra:member", **SET},
+    "totalItems": "hydra:totalItems",
+    "page": "hydra:pageIndex",
+    "perPage": "hydra:limit",
+}
 
 
 def _term(iri: str, kinds: set[str], datatype: str) -> dict[str, Any] | None:

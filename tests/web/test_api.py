@@ -120,6 +120,17 @@ def test_context_is_published(client: httpx.Client) -> None:
     }
 
 
+def test_a_list_reads_as_a_hydra_collection(client: httpx.Client) -> None:
+    page = client.get("/api/persons", params={"q": "mladic"}).json()
+    context = json.loads(client.get("/context.jsonld").text)
+    expanded = jsonld.expand({**page, "@context": context["@context"]})[0]
+    hydra = "http://www.w3.org/ns/hydra/core#"
+    assert expanded["@type"] == [hydra + "Collection"]
+    assert expanded[hydra + "totalItems"][0]["@value"] == page["totalItems"]
+    members = [m["@id"] for m in expanded[hydra + "member"]]
+    assert CANONICAL + "id/person/ratko-mladic" in members
+
+
 def test_openapi_lists_the_api(client: httpx.Client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/api/{collection}" in paths and "/api/{collection}/{slug}" in paths
