@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from collections import deque
 
 import httpx
@@ -137,6 +138,13 @@ def test_ontology_and_shapes_are_published(client: httpx.Client) -> None:
     graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
     assert (ICJ.Charge, rdflib.RDF.type, rdflib.OWL.Class) in graph
     assert "sh:NodeShape" in client.get("/shapes").text
+    # like entity documents, they name their other formats, each of which answers
+    for path in ("/ontology", "/shapes"):
+        answer = client.get(path, headers={"Accept": "text/turtle"})
+        assert answer.headers["content-location"].endswith(f"{path}.ttl")
+        others = re.findall(r"<([^>]+)>; rel=\"alternate\"", answer.headers["link"])
+        assert any(o.endswith(f"{path}.jsonld") for o in others)
+        assert all(client.get(o).status_code == 200 for o in others)
 
 
 def test_void_lists_classes_endpoint_and_dumps(client: httpx.Client) -> None:

@@ -26,7 +26,9 @@ from icj_graph.web.linked_data import (
     DOCUMENT_RESPONSES,
     EXTENSIONS,
     OFFERED,
+    alternates_of,
     extension_of,
+    link_header,
     served_base,
 )
 from icj_graph.web.templating import templates
@@ -70,7 +72,14 @@ async def ontology(
     cached = not_modified(request, build, variant)
     if cached:
         return cached
-    headers = {**cache_headers(build, variant), "Vary": "Accept"}
+    url = f"{served_base(request)}ontology"
+    headers = {
+        **cache_headers(build, variant),
+        "Vary": "Accept",
+        "Link": link_header(alternates_of(url, fmt)),
+    }
+    if extension is None:
+        headers["Content-Location"] = f"{url}.{extension_of(fmt)}"
     if fmt is HTML:
         rows = json.loads(await engine.fetch(_TERMS, RESULTS_JSON))
         terms = [{k: v["value"] for k, v in row.items()} for row in rows["results"]["bindings"]]
@@ -238,7 +247,11 @@ async def shapes(request: Request, settings: SettingsDep, extension: str | None 
     body: bytes | None = text  # Turtle goes out as written, with its comments
     if fmt is not GRAPHS[0]:
         body = serialize(parse(text, format=RdfFormat.TURTLE), format=fmt.engine)  # type: ignore[arg-type]
-    return Response(body, media_type=content_type, headers={"Vary": "Accept"})
+    url = f"{served_base(request)}shapes"
+    headers = {"Vary": "Accept", "Link": link_header(alternates_of(url, fmt, html=False))}
+    if extension is None:
+        headers["Content-Location"] = f"{url}.{extension_of(fmt)}"
+    return Response(body, media_type=content_type, headers=headers)
 
 
 @router.get(

@@ -48,6 +48,20 @@ def extension_of(fmt: Format) -> str:
     return next(ext for ext, f in EXTENSIONS.items() if f is fmt)
 
 
+def alternates_of(url: str, fmt: Format, *, html: bool = True) -> dict[str, str]:
+    """The other formats of the document at `url` (served with extensions), by media type."""
+    return {
+        f.media_type: f"{url}.{ext}"
+        for ext, f in EXTENSIONS.items()
+        if f is not fmt and (html or f is not HTML)
+    }
+
+
+def link_header(alternates: dict[str, str]) -> str:
+    """A ``Link`` header naming each alternate format."""
+    return ", ".join(f'<{url}>; rel="alternate"; type="{t}"' for t, url in alternates.items())
+
+
 def served_base(request: Request) -> str:
     """The base URL this request reached the service on."""
     configured = request.app.state.settings.base_url
@@ -94,14 +108,8 @@ async def document(
     served = served_base(request)
     await _require(engine, iri, served)
     document_url = f"{served}doc/{kind}/{slug}"
-    alternates = {
-        f.media_type: f"{document_url}.{ext}" for ext, f in EXTENSIONS.items() if f is not fmt
-    }
-    headers = {
-        **cache_headers(build, variant),
-        "Vary": "Accept",
-        "Link": ", ".join(f'<{url}>; rel="alternate"; type="{t}"' for t, url in alternates.items()),
-    }
+    alternates = alternates_of(document_url, fmt)
+    headers = {**cache_headers(build, variant), "Vary": "Accept", "Link": link_header(alternates)}
     if not dot:
         headers["Content-Location"] = f"{document_url}.{variant}"
     if fmt is HTML:
