@@ -49,13 +49,20 @@ def test_a_format_of_the_other_query_form_is_not_acceptable(client: httpx.Client
     assert response.status_code == 406
 
 
-@pytest.mark.parametrize(("path", "page"), [("/sparql", "/query"), ("/.well-known/void", "/")])
-def test_browsers_are_sent_to_a_page(client: httpx.Client, path: str, page: str) -> None:
-    response = client.get(path, headers={"Accept": BROWSER})
+def test_a_browser_at_the_endpoint_is_sent_to_the_query_page(client: httpx.Client) -> None:
+    response = client.get("/sparql", headers={"Accept": BROWSER})
     assert response.status_code == 303
-    assert response.headers["location"] == page
-    rdf = client.get(path, headers={"Accept": "*/*"})
+    assert response.headers["location"] == "/query"
+    rdf = client.get("/sparql", headers={"Accept": "*/*"})
     assert rdf.status_code == 200 and rdf.headers["content-type"].startswith("text/turtle")
+
+
+def test_a_browser_gets_the_dataset_description_as_a_page(client: httpx.Client) -> None:
+    page = client.get("/.well-known/void", headers={"Accept": BROWSER})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    rdf = client.get("/.well-known/void", headers={"Accept": "*/*"})
+    assert rdf.status_code == 200 and rdf.headers["content-type"].startswith("text/turtle")
+    assert page.headers["etag"] != rdf.headers["etag"]
 
 
 @pytest.mark.parametrize(
