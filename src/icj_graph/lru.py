@@ -15,8 +15,8 @@ class LruBytes:
     >>> lru.put("a", b"aaa"); lru.put("b", b"bbb"); lru.put("big", b"12345")
     >>> lru.get("a"), lru.get("big")
     (b'aaa', None)
-    >>> lru.put("c", b"c"); lru.get("b"), lru.hits, lru.misses
-    (None, 1, 2)
+    >>> lru.put("c", b"c"); lru.get("b"), lru.size
+    (None, 4)
     """
 
     def __init__(self, *, max_bytes: int, max_entry_bytes: int) -> None:
@@ -24,17 +24,12 @@ class LruBytes:
         self.max_entry_bytes = min(max_entry_bytes, max_bytes)
         self.entries: OrderedDict[Hashable, bytes] = OrderedDict()
         self.size = 0
-        self.hits = 0
-        self.misses = 0
 
     def get(self, key: Hashable) -> bytes | None:
         """The body kept under `key`, now the most recently used; None if not kept."""
         body = self.entries.get(key)
-        if body is None:
-            self.misses += 1
-            return None
-        self.entries.move_to_end(key)
-        self.hits += 1
+        if body is not None:
+            self.entries.move_to_end(key)
         return body
 
     def put(self, key: Hashable, body: bytes) -> None:
