@@ -170,6 +170,32 @@ def compact_nodes(ntriples: bytes, context: Mapping[str, Any]) -> list[dict[str,
     return nodes
 
 
+def document(iri: str, ntriples: bytes, context: Mapping[str, Any]) -> dict[str, Any]:
+    """An entity document as compact JSON-LD: the entity's node first, then the nodes it links
+    to or that link to it, under the part of the context they use (inline, so that any JSON-LD
+    parser reads it without fetching anything)."""
+    nodes = sorted(compact_nodes(ntriples, context), key=lambda n: (n["id"] != iri, n["id"]))
+    return {"@context": used_context(context, nodes), "@graph": nodes}
+
+
+def used_context(context: Mapping[str, Any], nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The context cut down to its keywords, prefixes and the terms `nodes` use as keys.
+
+    >>> used_context({"@context": {"@vocab": "v#", "id": "@id", "xsd": "x#", "page": "v#p",
+    ...  "date": {"@id": "v#date"}, "accused": {"@id": "v#accused"}}}, [{"id": "a", "date": "1"}])
+    {'@vocab': 'v#', 'id': '@id', 'xsd': 'x#', 'date': {'@id': 'v#date'}}
+    """
+    used = {key for node in nodes for key in node}
+
+    def needed(term: str, value: Any) -> bool:
+        if term.startswith("@") or term in used:
+            return True
+        return isinstance(value, str) and (value.startswith("@") or value.endswith(("#", "/")))
+
+    terms: dict[str, Any] = context["@context"]
+    return {k: v for k, v in terms.items() if needed(k, v)}
+
+
 def embed(iri: str, nodes: list[dict[str, Any]]) -> dict[str, Any]:
     """The node `iri` with the nodes pointing to it by ``case`` embedded under REVERSE keys."""
     by_id = {node["id"]: node for node in nodes}

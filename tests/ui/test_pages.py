@@ -79,7 +79,10 @@ def test_home_page_shows_live_counts_and_tribunals(page: Page) -> None:
     irmct = rows.filter(has_text="(IRMCT)").locator("td")
     expect(irmct.nth(2)).to_have_text("3")
     expect(irmct.nth(3)).to_have_text("3")
-    expect(page.locator("#counts li").first).to_be_visible()
+    # the counts read as words, each linking to its class in the ontology
+    warrants = page.locator("#counts li").filter(has_text="Arrest warrants")
+    expect(warrants.locator("a")).to_have_attribute("href", "/ontology#ArrestWarrant")
+    expect(page.locator("#counts")).not_to_contain_text("ArrestWarrant")
     shot(page, "home")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import http.server
 import io
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -331,6 +332,10 @@ def test_openapi_documents_the_endpoint(client: httpx.Client) -> None:
     assert {"get", "post"} <= set(schema["paths"]["/sparql"])
     parameters = {p["name"] for p in schema["paths"]["/sparql"]["get"]["parameters"]}
     assert parameters == {"query", "default-graph-uri", "named-graph-uri", "format"}
+    # every status the error tree maps to is documented, with the error body's schema
+    responses = schema["paths"]["/sparql"]["get"]["responses"]
+    assert {"400", "403", "406", "413", "414", "429", "500", "503"} <= responses.keys()
+    assert "ErrorBody" in json.dumps(responses["500"])
     assert client.get("/docs").status_code == 200
 
 

@@ -65,6 +65,22 @@ def test_documents_by_extension_hold_the_same_triples(
     assert (charge, ICJ.accused, mladic) in graph
 
 
+def test_the_jsonld_document_is_compact_and_self_contained(client: httpx.Client) -> None:
+    document = client.get("/doc/case/it-09-92.jsonld").json()
+    context = document["@context"]
+    # the context travels inline, cut to what the document uses: no fetch needed to read it
+    assert isinstance(context, dict)
+    assert {"label", "accused", "caseNumber", "source"} <= context.keys()
+    assert "totalItems" not in context and "prosecutions" not in context
+    case, *others = document["@graph"]
+    assert case["id"] == CANONICAL + "id/case/it-09-92"
+    assert case["label"] == "Prosecutor v. Ratko Mladić"
+    assert case["caseNumber"] == ["IT-09-92"]
+    assert "Case" in case["type"]
+    assert case["accused"] == [MLADIC]
+    assert MLADIC in {node["id"] for node in others}
+
+
 def test_rdflib_dereferences_an_iri_and_gets_at_least_the_describe(
     server: str, client: httpx.Client
 ) -> None:
@@ -105,6 +121,31 @@ def test_conditional_get_answers_304(client: httpx.Client) -> None:
         "/doc/person/ratko-mladic.nt", headers={"If-None-Match": first.headers["etag"]}
     )
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/shapes", "text/turtle"),
+        ("/function", "text/turtle"),
+        ("/sparql", "text/turtle"),  # the service description
+        ("/sparql", "application/ld+json"),
+    ],
+)
+def test_answers_made_at_request_time_revalidate_too(
+    client: httpx.Client, path: str, accept: str
+) -> None:
+    first = client.get(path, headers={"Accept": accept})
+    assert first.status_code == 200
+    assert "max-age" in first.headers["cache-control"]
+    tag = first.headers["etag"]
+    again = client.get(path, headers={"Accept": accept, "If-None-Match": tag})
+    assert again.status_code == 304
+    assert again.content == b""
+    # another format is another representation, with its own tag
+    other = client.get(path, headers={"Accept": "application/n-triples", "If-None-Match": tag})
+    assert other.status_code == 200
+    assert other.headers["etag"] != tag
 
 
 def test_unknown_entity_gets_404_with_a_helpful_page(client: httpx.Client) -> None:

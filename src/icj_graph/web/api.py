@@ -13,7 +13,6 @@ or digits is a 400.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Annotated, Any
 
@@ -26,12 +25,11 @@ from icj_graph.formats import RESULTS_JSON
 from icj_graph.infer import INFERRED_GRAPH
 from icj_graph.iris import ID_BASE, SLUG, mint_iri, to_served
 from icj_graph.jsonld import compact_nodes, embed
-from icj_graph.lru import LruBytes
 from icj_graph.search import FOLD_FUNCTION, match_pattern, needle, search_query
 from icj_graph.settings import Settings
 from icj_graph.vocab import NS
 from icj_graph.web.api_collections import COLLECTIONS, FILTERS, Collection, Filter, Filters
-from icj_graph.web.caching import cache_headers, not_modified
+from icj_graph.web.caching import cache_headers, compacted, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
 from icj_graph.web.linked_data import served_base
 
@@ -247,19 +245,19 @@ async def get_item(
         f"UNION {{ ?s icj:case <{iri}> }} GRAPH ?g {{ ?s ?p ?o }} "
         f"FILTER(?g != <{INFERRED_GRAPH.value}> || ?p = rdf:type) }}"
     )
-    headers = cache_headers(build, f"api-item-{collection}-{slug}")
-    items: LruBytes = request.app.state.api_items
-    key = (served_base(request), iri)
-    body = items.get(key)
-    if body is None:
+    base = served_base(request)
+
+    async def triples() -> bytes:
         ntriples = await engine.fetch(PREFIXES + query, "application/n-triples")
         if not ntriples.strip():
             raise UnknownEntity(iri)
-        # pyld is pure Python and slow on a large case: off the event loop, which keeps serving
-        body = await asyncio.to_thread(
-            _item_body, iri, ntriples, request.app.state.jsonld_context, key[0]
-        )
-        items.put(key, body)
+        return ntriples
+
+    context = request.app.state.jsonld_context
+    body = await compacted(
+        request, ("api", base, iri), triples, lambda nt: _item_body(iri, nt, context, base)
+    )
+    headers = cache_headers(build, f"api-item-{collection}-{slug}")
     return Response(body, media_type=JSONLD, headers=headers)
 
 

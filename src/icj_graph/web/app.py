@@ -70,8 +70,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.build_info = info
     app.state.jsonld_context = read_context(build)
-    # API items, compacted: compaction costs far more than the query behind it.
-    app.state.api_items = LruBytes(
+    # API items and entity documents, compacted: compaction costs far more than the query.
+    app.state.jsonld_bodies = LruBytes(
         max_bytes=settings.cache_bytes, max_entry_bytes=settings.cache_entry_bytes
     )
     app.add_middleware(HeadAsGet)

@@ -19,7 +19,7 @@ from icj_graph.metadata import function_descriptions, void_description
 from icj_graph.sparql import QueryJob
 from icj_graph.store import CHANGES_FILE, current_build
 from icj_graph.vocab import PREFIXES
-from icj_graph.web.caching import cache_headers, not_modified
+from icj_graph.web.caching import answer_made_now, cache_headers, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep, SettingsDep
 from icj_graph.web.endpoint import respond
 from icj_graph.web.linked_data import (
@@ -122,12 +122,12 @@ async def dataset(request: Request) -> Response:
     summary="The endpoint's extension functions (icjf:fold)",
     responses=DOCUMENT_RESPONSES,
 )
-async def functions(request: Request) -> Response:
+async def functions(request: Request, build: BuildDep) -> Response:
     """``https://w3id.org/icj-graph/function#fold`` and any other function the endpoint adds
     to SPARQL; a browser gets the Turtle as text."""
     fmt, content_type = _rdf_or_text(request)
     body = serialize(function_descriptions(), format=fmt.engine, prefixes=PREFIXES)  # type: ignore[arg-type]
-    return Response(body, media_type=content_type, headers={"Vary": "Accept"})
+    return answer_made_now(request, build, "function", body or b"", content_type)
 
 
 @router.get(
@@ -234,7 +234,9 @@ async def context(request: Request, build: BuildDep) -> Response:
     responses={200: {"description": "The shapes.", "content": {f.media_type: {} for f in GRAPHS}}},
 )
 @router.get("/shapes.{extension}", include_in_schema=False)
-async def shapes(request: Request, settings: SettingsDep, extension: str | None = None) -> Response:
+async def shapes(
+    request: Request, settings: SettingsDep, build: BuildDep, extension: str | None = None
+) -> Response:
     """The SHACL shapes of shapes/: as written in Turtle (a browser gets that as text), or in
     another RDF format by Accept or extension (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``)."""
     if extension is not None and (extension not in EXTENSIONS or EXTENSIONS[extension] is HTML):
@@ -248,10 +250,11 @@ async def shapes(request: Request, settings: SettingsDep, extension: str | None 
     if fmt is not GRAPHS[0]:
         body = serialize(parse(text, format=RdfFormat.TURTLE), format=fmt.engine)  # type: ignore[arg-type]
     url = f"{served_base(request)}shapes"
-    headers = {"Vary": "Accept", "Link": link_header(alternates_of(url, fmt, html=False))}
+    answer = answer_made_now(request, build, "shapes", body or b"", content_type)
+    answer.headers["Link"] = link_header(alternates_of(url, fmt, html=False))
     if extension is None:
-        headers["Content-Location"] = f"{url}.{extension_of(fmt)}"
-    return Response(body, media_type=content_type, headers=headers)
+        answer.headers["Content-Location"] = f"{url}.{extension_of(fmt)}"
+    return answer
 
 
 @router.get(

@@ -24,7 +24,7 @@ from icj_graph.formats import GRAPHS, HTML, Format, for_form, negotiate
 from icj_graph.metadata import SD_PREFIXES, service_description
 from icj_graph.sparql import check_query
 from icj_graph.store import BuildInfo
-from icj_graph.web.caching import cache_headers, not_modified
+from icj_graph.web.caching import answer_made_now, cache_headers, not_modified
 from icj_graph.web.deps import Service, ServiceDep
 from icj_graph.workers import QueryStream, Task
 
@@ -173,11 +173,8 @@ def _describe_service(request: Request, build: BuildInfo, federation: bool) -> R
         return RedirectResponse("/query", status_code=303, headers={"Vary": "Accept"})
     endpoint = str(request.url.replace(query=""))
     triples = service_description(endpoint, build, federation=federation)
-    return Response(
-        serialize(triples, format=fmt.engine, prefixes=SD_PREFIXES),  # type: ignore[arg-type]
-        media_type=fmt.content_type,
-        headers={"Vary": "Accept"},
-    )
+    body = serialize(triples, format=fmt.engine, prefixes=SD_PREFIXES)  # type: ignore[arg-type]
+    return answer_made_now(request, build, "service", body or b"", fmt.content_type)
 
 
 async def _read_body(request: Request, limit: int) -> str:

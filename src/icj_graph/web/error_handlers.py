@@ -90,12 +90,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"description": text, "content": _ERROR_CONTENT}
     for code, text in (
         (400, "Malformed request or query; the body says what to fix."),
+        (403, "A SPARQL Update or a SERVICE call: the endpoint is read-only and calls no one."),
         (404, "No such entity or resource."),
         (406, "No acceptable format; the body lists those offered."),
         (413, "Query or body over a limit."),
         (414, "GET query over the length limit: POST it."),
         (415, "A body that is neither a form nor a SPARQL query, or not UTF-8."),
         (429, "Too many requests from this client; see Retry-After."),
+        (500, "The engine failed while evaluating the query, or an internal error (logged)."),
         (503, "Query timeout, or no store."),
     )
 }

@@ -22,19 +22,21 @@ from icj_graph.engine import QueryEngine
 from icj_graph.errors import UnknownEntity
 from icj_graph.formats import GRAPHS, HTML, RESULTS_JSON, Format, negotiate
 from icj_graph.iris import mint_iri, to_served
+from icj_graph.jsonld import document as compact_document
 from icj_graph.search import needle, search_query
-from icj_graph.web.caching import cache_headers, not_modified
+from icj_graph.web.caching import cache_headers, compacted, not_modified
 from icj_graph.web.deps import BuildDep, EngineDep
 from icj_graph.web.templating import templates
 
 router = APIRouter(tags=["Linked data"])
 #: Document formats by file extension; the first is what browsers get.
+TURTLE, NTRIPLES, JSONLD, RDF_XML = GRAPHS
 EXTENSIONS: dict[str, Format] = {
     "html": HTML,
-    "ttl": GRAPHS[0],
-    "nt": GRAPHS[1],
-    "jsonld": GRAPHS[2],
-    "rdf": GRAPHS[3],
+    "ttl": TURTLE,
+    "nt": NTRIPLES,
+    "jsonld": JSONLD,
+    "rdf": RDF_XML,
 }
 OFFERED = tuple(EXTENSIONS.values())
 #: The 200 answer of every document route, with each format it can take.
@@ -116,7 +118,16 @@ async def document(
         context = await _page_context(engine, iri, served)
         context["alternates"] = alternates
         return templates.TemplateResponse(request, "entity.html", context, headers=headers)
-    body = await engine.fetch(describe_query(iri), fmt.media_type)
+    if fmt is JSONLD:
+        context = request.app.state.jsonld_context
+        body = await compacted(
+            request,
+            ("doc", iri),
+            lambda: engine.fetch(describe_query(iri), NTRIPLES.media_type),
+            lambda nt: json.dumps(compact_document(iri, nt, context), ensure_ascii=False).encode(),
+        )
+    else:
+        body = await engine.fetch(describe_query(iri), fmt.media_type)
     return Response(body, media_type=fmt.content_type, headers=headers)
 
 
