@@ -49,7 +49,7 @@ TABLES = re.findall(r"<!-- query: ([\w-]+) -->\n((?:\|.*\n)+)", COVERAGE)
 
 
 def test_coverage_has_tables() -> None:
-    assert [name for name, _ in TABLES] == ["tribunal-totals", "icc-totals"]
+    assert [name for name, _ in TABLES] == ["tribunal-totals", "icc-totals", "charge-coverage"]
 
 
 @pytest.mark.parametrize(("name", "table"), TABLES, ids=[name for name, _ in TABLES])
