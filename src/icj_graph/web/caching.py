@@ -1,5 +1,6 @@
-"""Conditional requests: everything served comes from one immutable build, so a response's ETag
-is the build's content hash plus the representation, and a client holding it gets 304."""
+"""Caching of what a build serves: everything comes from one immutable build, so a response's
+ETag is the build's content hash plus the representation (a client holding it gets 304), and a
+compacted JSON-LD body, costly to make, is kept in memory for the build's life."""
 
 from __future__ import annotations
 
