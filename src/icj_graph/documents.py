@@ -193,7 +193,7 @@ SELECT ?charge ?case ?caseName ?person ?personLabel ?count ?crime ?crimeLabel ?p
   ?provision <{RDFS_LABEL}> ?provisionLabel . ?outcome skos:prefLabel ?outcomeLabel .
   {_CASE_NAME}
   OPTIONAL {{ ?charge icj:countNumber ?count }}
-}} ORDER BY ?caseName ?personLabel xsd:integer(?count) ?count ?crimeLabel"""
+}} ORDER BY ?caseName ?personLabel xsd:integer(?count) ?count ?crimeLabel ?provisionLabel"""
 
 
 def prosecutions_query(iri: str) -> str:

@@ -65,6 +65,13 @@ def test_documents_by_extension_hold_the_same_triples(
     assert (charge, ICJ.accused, mladic) in graph
 
 
+def test_unnumbered_charges_of_one_crime_list_in_provision_order(client: httpx.Client) -> None:
+    # Putin's two charges share a crime concept; the table then follows the Statute's order
+    html = client.get("/doc/case/icc-vladimir-putin.html").text
+    charges = html.split('id="charges"', 1)[1]
+    assert charges.index("article 8(2)(a)(vii)") < charges.index("article 8(2)(b)(viii)")
+
+
 def test_the_jsonld_document_is_compact_and_self_contained(client: httpx.Client) -> None:
     document = client.get("/doc/case/it-09-92.jsonld").json()
     context = document["@context"]
