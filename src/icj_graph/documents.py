@@ -138,6 +138,7 @@ _EVENT_KINDS = (
     "Summons",
     "Unsealing",
     "WarrantWithdrawal",
+    "Appearance",
     "NonComplianceFinding",
     "Visit",
     "SentenceEnforcement",

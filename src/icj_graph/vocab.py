@@ -77,6 +77,7 @@ class ICJ:
     AdmissibilityChallenge = NamedNode(NS + "AdmissibilityChallenge")
     Agreement = NamedNode(NS + "Agreement")
     AppealJudgment = NamedNode(NS + "AppealJudgment")
+    Appearance = NamedNode(NS + "Appearance")
     Arrest = NamedNode(NS + "Arrest")
     ArrestWarrant = NamedNode(NS + "ArrestWarrant")
     Case = NamedNode(NS + "Case")

@@ -216,6 +216,17 @@ def test_person_page_shows_measures_against_them(page: Page) -> None:
     expect(timeline).to_contain_text("under Executive Order 14203")
 
 
+def test_person_page_shows_a_summons_from_issue_to_appearance(page: Page) -> None:
+    page.goto("/id/person/bahar-idriss-abu-garda")
+    events = page.locator("#timeline li")
+    expect(events.nth(0)).to_contain_text("2009-05-07")  # issued under seal
+    expect(events.nth(0)).to_contain_text("Summons to appear")
+    expect(events.nth(1)).to_contain_text("2009-05-17")
+    expect(events.nth(1)).to_contain_text("Unsealing")
+    expect(events.nth(2)).to_contain_text("2009-05-18")
+    expect(events.nth(2)).to_contain_text("appears before the ICC on a summons")
+
+
 def test_state_page_shows_its_rome_statute_history(page: Page) -> None:
     page.goto("/id/state/bdi")
     expect(page.locator("#timeline")).to_contain_text("Withdrawal")
