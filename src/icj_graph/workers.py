@@ -181,6 +181,8 @@ class WorkerPool(Fetching):
         deadline = time.monotonic() + self.timeout_s
         if task.internal and not self._kept.empty():
             worker = self._kept.get_nowait()
+        elif not self._idle.empty():  # the usual case: no timer, no task to wait in
+            worker = self._idle.get_nowait()
         else:
             try:
                 worker = await asyncio.wait_for(self._idle.get(), self.timeout_s)

@@ -25,7 +25,7 @@ from icj_graph.metadata import SD_PREFIXES, service_description
 from icj_graph.sparql import check_query
 from icj_graph.store import BuildInfo
 from icj_graph.web.caching import answer_made_now, cache_headers, not_modified
-from icj_graph.web.deps import Service, ServiceDep
+from icj_graph.web.deps import Service
 from icj_graph.workers import QueryStream, Task
 
 router = APIRouter(tags=["SPARQL"])
@@ -74,8 +74,9 @@ _GET_PARAMETERS = [
     openapi_extra={"parameters": _GET_PARAMETERS},
 )
 @router.get("/sparql/", include_in_schema=False)
-async def sparql_get(request: Request, service: ServiceDep) -> Response:
+async def sparql_get(request: Request) -> Response:
     """Run the query in ``query=``; with no query, return the SPARQL service description."""
+    service = Service.of(request)
     params = list(request.query_params.multi_items())
     if not _values(params, "query") and not _values(params, "update"):
         return _describe_service(request, service.build, service.settings.allow_service)
@@ -108,8 +109,9 @@ async def sparql_get(request: Request, service: ServiceDep) -> Response:
     },
 )
 @router.post("/sparql/", include_in_schema=False)
-async def sparql_post(request: Request, service: ServiceDep) -> Response:
+async def sparql_post(request: Request) -> Response:
     """Run a query sent as a form (``query=``) or directly (``application/sparql-query``)."""
+    service = Service.of(request)
     media_type, charset = _content_type(request.headers.get("content-type", ""))
     if media_type == "application/sparql-update":
         raise UpdateRefused()
